@@ -1,0 +1,108 @@
+package io.berth.registry.app;
+
+import io.berth.registry.auth.Authorizer;
+import io.berth.registry.auth.CredentialService;
+import io.berth.registry.auth.OAuthTokenRepository;
+import io.berth.registry.auth.OAuthTokens;
+import io.berth.registry.auth.PasswordHasher;
+import io.berth.registry.auth.RegistryTokens;
+import io.berth.registry.auth.Secrets;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.db.Database;
+import io.berth.registry.http.RequestIds;
+import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.oci.V2Access;
+import io.berth.registry.oci.V2Challenge;
+import io.berth.registry.repo.RepositoryRepository;
+import io.berth.registry.repo.RepositoryService;
+import io.berth.registry.storage.BlobStorage;
+import io.berth.registry.storage.fs.FileSystemStorage;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every service by constructor, mounts every surface and deploys the verticles.
+ * Nothing else in the registry constructs services.
+ */
+public final class Berth {
+    private static final Logger LOG = LoggerFactory.getLogger(Berth.class);
+
+    private final Vertx vertx;
+    private final Database database;
+    private final UsageLogger usage;
+    private final Services services;
+
+    private Berth(Vertx vertx, Database database, UsageLogger usage, Services services) {
+        this.vertx = vertx;
+        this.database = database;
+        this.usage = usage;
+        this.services = services;
+    }
+
+    /** Every service of a node, for the surfaces to mount and for tests to reach. */
+    public record Services(BerthConfig config, Database database, BlobStorage storage, PasswordHasher passwords,
+                           RegistryTokens tokens, AccountRepository accounts, RepositoryRepository repositoryRows,
+                           Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
+                           V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
+                           CredentialService credentials) {}
+
+    public static Future<Berth> start(Vertx vertx, BerthConfig config) {
+        return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(), config.databaseSecretKey()), false)
+                .compose(secrets -> Database.open(vertx, config).compose(db -> {
+                    try {
+                        Services services = wire(vertx, config, secrets, db);
+                        return deploy(vertx, services).map(v -> new Berth(vertx, db, services.usage(), services))
+                                .onFailure(err -> db.close());
+                    } catch (RuntimeException e) {
+                        db.close();
+                        return Future.failedFuture(e);
+                    }
+                }));
+    }
+
+    private static Services wire(Vertx vertx, BerthConfig config, Secrets secrets, Database db) {
+        var pool = db.pool();
+        var storage = new FileSystemStorage(vertx, config.storagePath());
+        var passwords = new PasswordHasher(vertx);
+        var tokens = new RegistryTokens(vertx, secrets, config.registryJwtIssuer(), config.serverHostname());
+        var accounts = new AccountRepository();
+        var repositoryRows = new RepositoryRepository();
+        var authorizer = new Authorizer(config, repositoryRows);
+        var usage = new UsageLogger(vertx, pool);
+        var repositories = new RepositoryService(pool, repositoryRows, accounts, authorizer, usage);
+        var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
+        var v2Access = new V2Access(config, tokens, repositories, challenge);
+        var oauthTokens = new OAuthTokens(pool, new OAuthTokenRepository());
+        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens);
+        return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
+                repositories, v2Access, challenge, oauthTokens, credentials);
+    }
+
+    private static Future<Void> deploy(Vertx vertx, Services services) {
+        Router router = Routes.build(vertx, services);
+        router.route().order(-1000).handler(RequestIds::assign);
+        var options = new HttpServerOptions().setPort(services.config().port()).setCompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024);
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return vertx.deployVerticle(() -> new HttpVerticle(router, options), new DeploymentOptions().setInstances(instances))
+                .onSuccess(id -> LOG.info("Berth is listening on port {} as {}", services.config().port(),
+                        services.config().baseUrl()))
+                .mapEmpty();
+    }
+
+    public Services services() { return services; }
+
+    /** Flushes pending log entries, then closes the database (stopping an embedded PostgreSQL). */
+    public Future<Void> stop() {
+        return usage.close().eventually(() -> vertx.executeBlocking(() -> {
+            database.close();
+            return null;
+        }, false)).mapEmpty();
+    }
+}

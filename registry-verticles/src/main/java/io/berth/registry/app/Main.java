@@ -1,0 +1,85 @@
+package io.berth.registry.app;
+
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.config.ConfigException;
+import io.berth.registry.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar berth.jar [--config config.yaml] [--port 8080] [--data-dir ./berth-data]} */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final String USAGE = "usage: java -jar berth.jar [--config config.yaml] [--port 8080] [--data-dir ./berth-data]";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        BerthConfig config;
+        try {
+            config = parse(args);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("berth: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        Berth berth;
+        try {
+            berth = Berth.start(vertx, config).await(10, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            LOG.error("Berth could not start: {}", e.getMessage(), e);
+            vertx.close();
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Shutting down");
+            var done = new CountDownLatch(1);
+            berth.stop().eventually(vertx::close).onComplete(r -> done.countDown());
+            try {
+                if (!done.await(60, TimeUnit.SECONDS)) LOG.warn("Shutdown did not finish within 60 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "berth-shutdown"));
+    }
+
+    static BerthConfig parse(String[] args) {
+        Path configFile = null;
+        Integer port = null;
+        Path dataDir = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (arg) {
+                case "--config" -> configFile = Path.of(require(arg, value));
+                case "--port" -> {
+                    try {
+                        port = Integer.parseInt(require(arg, value));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--port needs a number\n" + USAGE);
+                    }
+                }
+                case "--data-dir" -> dataDir = Path.of(require(arg, value));
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
+            }
+            i++;
+        }
+        return ConfigLoader.load(configFile, new ConfigLoader.Overrides(port, dataDir), System.getenv());
+    }
+
+    private static String require(String flag, String value) {
+        if (value == null) throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+        return value;
+    }
+}

@@ -1,0 +1,54 @@
+package io.berth.registry.auth;
+
+import io.berth.model.iam.Role;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.repo.RepositoryRecord;
+import io.berth.registry.repo.RepositoryRepository;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+/**
+ * The one place that decides what a caller may do; /v2, /api/v1 and the UI all ask it. OAuth scopes cap the role a
+ * token's user would otherwise have.
+ */
+public final class Authorizer {
+    private final BerthConfig config;
+    private final RepositoryRepository repositories;
+
+    public Authorizer(BerthConfig config, RepositoryRepository repositories) {
+        this.config = config;
+        this.repositories = repositories;
+    }
+
+    /** The caller's effective role on an existing repository. */
+    public Future<Role> role(SqlClient db, Identity who, RepositoryRecord repo) {
+        Role floor = repo.isPublic() && (config.featureAnonymousAccess() || !who.anonymous()) ? Role.READ : Role.NONE;
+        if (who.anonymous()) return Future.succeededFuture(floor);
+        if (who.accountId() != null && who.accountId() == repo.namespaceId()) {
+            return Future.succeededFuture(cap(who, Role.ADMIN, floor));
+        }
+        return repositories.directRole(db, repo.id(), who.accountId())
+                .map(direct -> cap(who, Role.max(direct, Role.NONE), floor));
+    }
+
+    /** Whether the caller may create repositories in the namespace. */
+    public Future<Boolean> canCreateIn(SqlClient db, Identity who, String namespace) {
+        if (who.anonymous() || !who.hasScope("repo:create")) return Future.succeededFuture(false);
+        return Future.succeededFuture(who.kind() != Identity.Kind.ROBOT && who.username().equals(namespace));
+    }
+
+    public boolean isSuperUser(Identity who) {
+        return !who.anonymous() && who.kind() != Identity.Kind.ROBOT && config.isSuperUser(who.username())
+                && who.hasScope("super:user");
+    }
+
+    /** A role limited by the token's scopes, never below what the public may do anyway. */
+    private static Role cap(Identity who, Role role, Role floor) {
+        if (who.scopes() == null) return Role.max(role, floor);
+        Role ceiling = who.hasScope("repo:admin") ? Role.ADMIN
+                : who.hasScope("repo:write") ? Role.WRITE
+                : who.hasScope("repo:read") ? Role.READ : Role.NONE;
+        Role capped = role.compareTo(ceiling) <= 0 ? role : ceiling;
+        return Role.max(capped, floor);
+    }
+}

@@ -1,0 +1,39 @@
+package io.berth.registry.auth;
+
+import io.berth.registry.iam.AccountRepository;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Checks the credential kinds Quay accepts in Basic auth: a user's name (or e-mail) and password, and
+ * {@code $oauthtoken} with an OAuth access token. Resolves to null when the credentials are wrong.
+ */
+public final class CredentialService {
+    public static final String OAUTH_USERNAME = "$oauthtoken";
+
+    private final Pool pool;
+    private final AccountRepository accounts;
+    private final PasswordHasher passwords;
+    private final OAuthTokens oauthTokens;
+
+    public CredentialService(Pool pool, AccountRepository accounts, PasswordHasher passwords, OAuthTokens oauthTokens) {
+        this.pool = pool;
+        this.accounts = accounts;
+        this.passwords = passwords;
+        this.oauthTokens = oauthTokens;
+    }
+
+    public Future<Identity> basic(String username, String password) {
+        if (username == null || password == null || username.isEmpty()) return Future.succeededFuture(null);
+        if (username.equals(OAUTH_USERNAME)) return oauthTokens.authenticate(password);
+        var lookup = username.contains("@") ? accounts.findByEmail(pool, username) : accounts.findByUsername(pool, username);
+        return lookup.compose(account -> {
+            if (account == null || !account.isUser() || !account.enabled()) {
+                // hash anyway so that unknown names cost as much time as known ones
+                return passwords.verify(password, PasswordHasher.DECOY).map(ok -> null);
+            }
+            return passwords.verify(password, account.passwordHash()).map(ok -> ok
+                    ? new Identity(account.id(), account.username(), Identity.Kind.USER, null) : null);
+        });
+    }
+}

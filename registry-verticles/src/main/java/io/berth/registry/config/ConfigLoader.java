@@ -1,0 +1,286 @@
+package io.berth.registry.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Quay-style {@code config.yaml}, lets environment variables ({@code BERTH_<KEY>}) and command-line flags
+ * override it, and validates every value. An invalid value stops the start with a message naming the key; an unknown
+ * key only warns, naming the closest known key.
+ */
+public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final Pattern DURATION = Pattern.compile("^([0-9]+)(w|d|h|m|s)$");
+    private static final Pattern SIZE = Pattern.compile("^([0-9]+)(G|M)$");
+
+    /** Keys Berth reads. */
+    private static final Set<String> USED = Set.of(
+            "SERVER_HOSTNAME", "PREFERRED_URL_SCHEME", "DB_URI", "DISTRIBUTED_STORAGE_CONFIG",
+            "DISTRIBUTED_STORAGE_PREFERENCE", "FEATURE_USER_INITIALIZE", "FEATURE_USER_CREATION",
+            "FEATURE_ANONYMOUS_ACCESS", "FEATURE_PUBLIC_CATALOG", "FEATURE_REFERRERS_API", "FEATURE_LIBRARY_SUPPORT",
+            "FEATURE_SUPER_USERS", "SUPER_USERS", "REGISTRY_STATE", "LIBRARY_NAMESPACE", "CREATE_PRIVATE_REPO_ON_PUSH",
+            "V2_PAGINATION_SIZE", "MAXIMUM_LAYER_SIZE", "DEFAULT_TAG_EXPIRATION", "TAG_EXPIRATION_OPTIONS",
+            "ACTION_LOG_AUDIT_LOGINS", "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
+            // Berth's own keys
+            "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION");
+
+    /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
+    private static final Set<String> ACCEPTED = Set.of(
+            "AUTHENTICATION_TYPE", "BUILDLOGS_REDIS", "USER_EVENTS_REDIS", "DB_CONNECTION_ARGS",
+            "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS", "FEATURE_DIRECT_LOGIN", "FEATURE_MAILING",
+            "FEATURE_BUILD_SUPPORT", "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION", "FEATURE_APP_SPECIFIC_TOKENS",
+            "FEATURE_CHANGE_TAG_EXPIRATION", "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
+            "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
+            "FEATURE_REPO_MIRROR", "FEATURE_TEAM_SYNCING", "FEATURE_USER_LOG_ACCESS", "FEATURE_USER_METADATA",
+            "FEATURE_LOG_EXPORT", "FEATURE_GARBAGE_COLLECTION", "FEATURE_ADVERTISE_V2", "FEATURE_QUOTA_MANAGEMENT",
+            "FEATURE_PERMANENTLY_DELETE_TAGS", "PERMANENTLY_DELETE_TAGS", "FEATURE_RESTRICTED_USERS", "ENTERPRISE_LOGO_URL",
+            "REGISTRY_TITLE", "REGISTRY_TITLE_SHORT", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
+            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "SETUP_COMPLETE", "USE_CDN", "USERFILES_LOCATION", "USERFILES_PATH",
+            "LOG_ARCHIVE_LOCATION", "LOG_ARCHIVE_PATH", "LOGS_MODEL", "LOGS_MODEL_CONFIG", "PUSH_TEMP_TAG_EXPIRATION_SEC",
+            "CREATE_NAMESPACE_ON_PUSH", "ALLOW_PULLS_WITHOUT_STRICT_LOGGING", "EXTERNAL_TLS_TERMINATION",
+            "TESTING", "GLOBAL_READONLY_SUPER_USERS", "FEATURE_SUPERUSERS_FULL_ACCESS", "BROWSER_API_CALLS_XHR_ONLY",
+            "FRESH_LOGIN_TIMEOUT", "LABELED_EXPIRATION_MINIMUM", "LABELED_EXPIRATION_MAXIMUM");
+
+    private ConfigLoader() {}
+
+    /** Overrides from the command line ({@code --port}, {@code --data-dir}); null where not given. */
+    public record Overrides(Integer port, Path dataDir) {
+        public static final Overrides NONE = new Overrides(null, null);
+    }
+
+    public static BerthConfig load(Path file, Overrides overrides, Map<String, String> env) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) throw new ConfigException("config file not found: " + file);
+            try {
+                Object parsed = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+                if (parsed instanceof Map<?, ?> map) {
+                    map.forEach((k, v) -> raw.put(String.valueOf(k), v));
+                } else if (parsed != null) {
+                    throw new ConfigException(file + ": the top level must be a mapping of keys to values");
+                }
+            } catch (IOException e) {
+                throw new ConfigException(file + " is not valid YAML: " + e.getMessage());
+            }
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("BERTH_") && known(k.substring(6))) raw.put(k.substring(6), v);
+        });
+        if (overrides.port() != null) raw.put("HTTP_PORT", overrides.port());
+        if (overrides.dataDir() != null) raw.put("DATA_DIR", overrides.dataDir().toString());
+        return from(raw);
+    }
+
+    public static BerthConfig from(Map<String, Object> raw) {
+        for (String key : raw.keySet()) {
+            if (!known(key)) {
+                LOG.warn("Unknown config key {}; did you mean {}?", key, closest(key));
+            }
+        }
+        var r = new Reader(raw);
+        int port = r.integer("HTTP_PORT", 8080, 0, 65535);
+        Path dataDir = Path.of(r.string("DATA_DIR", "berth-data")).toAbsolutePath().normalize();
+        String hostname = r.string("SERVER_HOSTNAME", "localhost:" + port);
+        if (hostname.isBlank() || hostname.contains("/") || hostname.contains(" ")) {
+            throw new ConfigException("SERVER_HOSTNAME must be a host[:port], got: " + hostname);
+        }
+        String scheme = r.oneOf("PREFERRED_URL_SCHEME", "http", Set.of("http", "https"));
+        String dbUri = r.string("DB_URI", null);
+        if (dbUri != null && !dbUri.startsWith("postgresql://") && !dbUri.startsWith("postgres://")) {
+            throw new ConfigException("DB_URI must be a postgresql:// URI (PostgreSQL is Berth's only database), got: " + dbUri);
+        }
+        Path storage = storagePath(raw, dataDir);
+        String state = r.oneOf("REGISTRY_STATE", "normal", Set.of("normal", "readonly"));
+        List<String> options = r.stringList("TAG_EXPIRATION_OPTIONS", List.of("0s", "1d", "1w", "2w", "4w"));
+        for (String option : options) {
+            if (!DURATION.matcher(option).matches()) {
+                throw new ConfigException("TAG_EXPIRATION_OPTIONS: " + option + " is not a duration like 2w, 3d, 12h");
+            }
+        }
+        return new BerthConfig(
+                hostname, scheme, port, dataDir, dbUri, storage,
+                r.bool("FEATURE_USER_INITIALIZE", true),
+                r.bool("FEATURE_USER_CREATION", true),
+                r.bool("FEATURE_ANONYMOUS_ACCESS", true),
+                r.bool("FEATURE_PUBLIC_CATALOG", false),
+                r.bool("FEATURE_REFERRERS_API", true),
+                r.bool("FEATURE_LIBRARY_SUPPORT", true),
+                r.bool("FEATURE_SUPER_USERS", true),
+                new LinkedHashSet<>(r.stringList("SUPER_USERS", List.of())),
+                state.equals("readonly"),
+                r.string("LIBRARY_NAMESPACE", "library"),
+                r.bool("CREATE_PRIVATE_REPO_ON_PUSH", true),
+                Math.max(r.integer("V2_PAGINATION_SIZE", 50, 1, 100_000), 100),
+                r.size("MAXIMUM_LAYER_SIZE", "20G"),
+                r.duration("UPLOAD_EXPIRATION", "1d"),
+                r.duration("DEFAULT_TAG_EXPIRATION", "2w"),
+                List.copyOf(options),
+                r.bool("ACTION_LOG_AUDIT_LOGINS", true),
+                r.string("INSTANCE_SERVICE_KEY_SERVICE", "quay"),
+                r.string("SECRET_KEY", null),
+                r.string("DATABASE_SECRET_KEY", null));
+    }
+
+    /** {@code DISTRIBUTED_STORAGE_CONFIG: {default: [LocalStorage, {storage_path: /x}]}}; the preferred location wins. */
+    private static Path storagePath(Map<String, Object> raw, Path dataDir) {
+        Object config = raw.get("DISTRIBUTED_STORAGE_CONFIG");
+        if (config == null) return dataDir.resolve("storage");
+        if (!(config instanceof Map<?, ?> locations) || locations.isEmpty()) {
+            throw new ConfigException("DISTRIBUTED_STORAGE_CONFIG must map a location id to [DriverName, {params}]");
+        }
+        Object preference = raw.get("DISTRIBUTED_STORAGE_PREFERENCE");
+        Object id = preference instanceof List<?> list && !list.isEmpty() ? list.get(0) : locations.keySet().iterator().next();
+        Object entry = locations.get(id);
+        if (!(entry instanceof List<?> pair) || pair.size() != 2 || !(pair.get(1) instanceof Map<?, ?> params)) {
+            throw new ConfigException("DISTRIBUTED_STORAGE_CONFIG." + id + " must be [DriverName, {params}]");
+        }
+        if (!"LocalStorage".equals(pair.get(0))) {
+            throw new ConfigException("DISTRIBUTED_STORAGE_CONFIG." + id + ": driver " + pair.get(0)
+                    + " is not supported; use LocalStorage");
+        }
+        Object path = params.get("storage_path");
+        if (!(path instanceof String s) || s.isBlank()) {
+            throw new ConfigException("DISTRIBUTED_STORAGE_CONFIG." + id + ".storage_path must be a directory path");
+        }
+        Path p = Path.of(s);
+        return (p.isAbsolute() ? p : dataDir.resolve(p)).normalize();
+    }
+
+    private static boolean known(String key) {
+        return USED.contains(key) || ACCEPTED.contains(key);
+    }
+
+    static String closest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : USED) {
+            int d = levenshtein(key.toUpperCase(), candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        for (String candidate : ACCEPTED) {
+            int d = levenshtein(key.toUpperCase(), candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** Parses durations in Quay's notation ({@code 2w}, {@code 3d}, {@code 12h}, {@code 30m}, {@code 45s}). */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.trim());
+        if (!m.matches()) throw new IllegalArgumentException("not a duration: " + text);
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "w" -> Duration.ofDays(7 * n);
+            case "d" -> Duration.ofDays(n);
+            case "h" -> Duration.ofHours(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    /** Typed reads of raw values; each failure names its key. */
+    private record Reader(Map<String, Object> raw) {
+        String string(String key, String fallback) {
+            Object v = raw.get(key);
+            if (v == null) return fallback;
+            if (v instanceof Map || v instanceof List) throw new ConfigException(key + " must be a string");
+            return String.valueOf(v);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Object v = raw.get(key);
+            if (v == null) return fallback;
+            if (v instanceof Boolean b) return b;
+            String s = String.valueOf(v).trim().toLowerCase();
+            if (s.equals("true")) return true;
+            if (s.equals("false")) return false;
+            throw new ConfigException(key + " must be true or false, got: " + v);
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            Object v = raw.get(key);
+            if (v == null) return fallback;
+            try {
+                int n = v instanceof Number num ? Math.toIntExact(num.longValue()) : Integer.parseInt(String.valueOf(v).trim());
+                if (n < min || n > max) throw new ConfigException(key + " must be between " + min + " and " + max + ", got: " + v);
+                return n;
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new ConfigException(key + " must be a whole number, got: " + v);
+            }
+        }
+
+        String oneOf(String key, String fallback, Set<String> allowed) {
+            String v = string(key, fallback);
+            if (!allowed.contains(v)) throw new ConfigException(key + " must be one of " + allowed + ", got: " + v);
+            return v;
+        }
+
+        List<String> stringList(String key, List<String> fallback) {
+            Object v = raw.get(key);
+            if (v == null) return fallback;
+            if (v instanceof String s) return s.isBlank() ? List.of() : List.of(s.split("\\s*,\\s*"));
+            if (!(v instanceof List<?> list)) throw new ConfigException(key + " must be a list");
+            var out = new ArrayList<String>();
+            for (Object o : list) {
+                if (o == null || o instanceof Map || o instanceof List) throw new ConfigException(key + " must be a list of strings");
+                out.add(String.valueOf(o));
+            }
+            return out;
+        }
+
+        Duration duration(String key, String fallback) {
+            String v = string(key, fallback);
+            try {
+                return parseDuration(v);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + " must be a duration like 2w, 3d, 12h, 30m or 45s, got: " + v);
+            }
+        }
+
+        long size(String key, String fallback) {
+            String v = string(key, fallback);
+            Matcher m = SIZE.matcher(v.trim());
+            if (!m.matches()) throw new ConfigException(key + " must be a size like 20G or 512M, got: " + v);
+            long n = Long.parseLong(m.group(1));
+            return m.group(2).equals("G") ? n << 30 : n << 20;
+        }
+    }
+}

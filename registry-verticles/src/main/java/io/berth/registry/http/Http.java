@@ -1,0 +1,50 @@
+package io.berth.registry.http;
+
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Small helpers every surface shares. */
+public final class Http {
+    private Http() {}
+
+    /** Maps a bare status set by Vert.x itself (no route, wrong method, body too large) to an error. */
+    public static BerthException fromStatus(int status) {
+        return switch (status) {
+            case 404 -> new BerthException(ErrorCode.NOT_FOUND);
+            case 405 -> new BerthException(ErrorCode.UNSUPPORTED);
+            case 413 -> new BerthException(ErrorCode.PAYLOAD_TOO_LARGE);
+            case 400 -> new BerthException(ErrorCode.INVALID_REQUEST);
+            case 401 -> new BerthException(ErrorCode.UNAUTHORIZED);
+            case 403 -> new BerthException(ErrorCode.DENIED);
+            default -> new BerthException(ErrorCode.INTERNAL);
+        };
+    }
+
+    /** The caller's address, for usage logs. */
+    public static String clientIp(RoutingContext ctx) {
+        var remote = ctx.request().remoteAddress();
+        return remote == null ? null : remote.hostAddress();
+    }
+
+    /** The request body as a JSON object, or a 400 that says what is wrong. */
+    public static JsonObject jsonBody(RoutingContext ctx) {
+        var body = ctx.body();
+        if (body == null || body.buffer() == null || body.length() == 0) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Missing JSON body");
+        }
+        try {
+            Object parsed = body.buffer().toJson();
+            if (parsed instanceof JsonObject o) return o;
+        } catch (RuntimeException e) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Malformed JSON body");
+        }
+        throw new BerthException(ErrorCode.INVALID_REQUEST, "The JSON body must be an object");
+    }
+
+    public static void json(RoutingContext ctx, int status, Object body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
+    }
+}

@@ -1,0 +1,173 @@
+package io.berth.registry.oci;
+
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
+import io.berth.model.iam.RegistryAction;
+import io.berth.model.iam.Role;
+import io.berth.model.ref.RepositoryName;
+import io.berth.registry.auth.Authorizer;
+import io.berth.registry.auth.CredentialService;
+import io.berth.registry.auth.Identity;
+import io.berth.registry.auth.RegistryTokens;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.http.Http;
+import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.repo.RepositoryService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code GET /v2/} (the version check and auth challenge) and {@code GET /v2/auth} (the token endpoint that
+ * {@code docker login} and every pull and push go through).
+ */
+public final class TokenApi {
+    private final BerthConfig config;
+    private final CredentialService credentials;
+    private final RegistryTokens tokens;
+    private final RepositoryService repositories;
+    private final Authorizer authorizer;
+    private final Pool pool;
+    private final UsageLogger usage;
+    private final V2Challenge challenge;
+
+    public TokenApi(BerthConfig config, CredentialService credentials, RegistryTokens tokens,
+                    RepositoryService repositories, Authorizer authorizer, Pool pool, UsageLogger usage,
+                    V2Challenge challenge) {
+        this.config = config;
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.repositories = repositories;
+        this.authorizer = authorizer;
+        this.pool = pool;
+        this.usage = usage;
+        this.challenge = challenge;
+    }
+
+    public void mount(Router v2) {
+        v2.get("/").handler(this::base);
+        v2.get("/auth").handler(this::token);
+    }
+
+    private void base(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", challenge.header(null))
+                    .putHeader("Content-Type", "application/json").end("true");
+            return;
+        }
+        tokens.verify(header.substring(7).trim())
+                .onSuccess(claims -> ctx.response().putHeader("Content-Type", "application/json").end("true"))
+                .onFailure(ctx::fail);
+    }
+
+    private void token(RoutingContext ctx) {
+        List<String> scopes = new ArrayList<>();
+        for (String s : ctx.queryParam("scope")) {
+            for (String part : s.trim().split("\\s+")) if (!part.isEmpty()) scopes.add(part);
+        }
+        Map<RepositoryName, Set<RegistryAction>> requested;
+        try {
+            requested = parseScopes(scopes);
+        } catch (BerthException e) {
+            ctx.fail(e);
+            return;
+        }
+        String header = ctx.request().getHeader("Authorization");
+        Future<Identity> who;
+        if (header == null) {
+            if (requested.isEmpty() || !config.featureAnonymousAccess()) {
+                ctx.fail(new BerthException(ErrorCode.UNAUTHORIZED, "Invalid username or password"));
+                return;
+            }
+            who = Future.succeededFuture(Identity.ANONYMOUS);
+        } else {
+            String[] basic = decodeBasic(header);
+            if (basic == null) {
+                ctx.fail(new BerthException(ErrorCode.UNAUTHORIZED, "Basic credentials required"));
+                return;
+            }
+            who = credentials.basic(basic[0], basic[1]).compose(identity -> identity == null
+                    ? Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Invalid username or password"))
+                    : Future.succeededFuture(identity));
+        }
+        who.compose(identity -> grants(identity, requested).map(grants -> {
+                    if (requested.isEmpty() && !identity.anonymous() && config.actionLogAuditLogins()) {
+                        usage.log("login_success", identity.accountId(), identity, null, Http.clientIp(ctx),
+                                new JsonObject().put("type", "v2auth").put("useragent", ctx.request().getHeader("User-Agent")));
+                    }
+                    return tokens.issue(identity, grants);
+                }))
+                .onSuccess(token -> Http.json(ctx, 200, new JsonObject().put("token", token)))
+                .onFailure(ctx::fail);
+    }
+
+    /** Grants each requested action the caller's role allows; the rest are dropped, not refused. */
+    private Future<List<RegistryTokens.Grant>> grants(Identity who, Map<RepositoryName, Set<RegistryAction>> requested) {
+        Future<List<RegistryTokens.Grant>> chain = Future.succeededFuture(new ArrayList<>());
+        for (var entry : requested.entrySet()) {
+            RepositoryName name = entry.getKey();
+            chain = chain.compose(list -> role(who, name).map(role -> {
+                var allowed = EnumSet.noneOf(RegistryAction.class);
+                for (RegistryAction action : entry.getValue()) {
+                    if (role.atLeast(action.required())) allowed.add(action);
+                }
+                list.add(new RegistryTokens.Grant(name.toString(), allowed));
+                return list;
+            }));
+        }
+        return chain;
+    }
+
+    /** The caller's role; for a repository that does not exist yet, write when it may create it. */
+    private Future<Role> role(Identity who, RepositoryName name) {
+        return repositories.access(who, name).compose(a -> {
+            if (a.repository() != null) return Future.succeededFuture(a.role());
+            return authorizer.canCreateIn(pool, who, name.namespace()).map(can -> can ? Role.WRITE : Role.NONE);
+        });
+    }
+
+    private Map<RepositoryName, Set<RegistryAction>> parseScopes(List<String> scopes) {
+        Map<RepositoryName, Set<RegistryAction>> out = new LinkedHashMap<>();
+        for (String scope : scopes) {
+            String[] parts = scope.split(":");
+            if (parts.length < 3) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST, "Unable to decode repository and actions: " + scope);
+            }
+            String type = parts[0];
+            if (!type.equals("repository")) continue; // e.g. registry:catalog:* - nothing to grant, not an error
+            String path = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 1));
+            String hostPrefix = config.serverHostname() + "/";
+            if (path.startsWith(hostPrefix)) path = path.substring(hostPrefix.length());
+            RepositoryName name = RepositoryName.parse(path,
+                    config.featureLibrarySupport() ? config.libraryNamespace() : null);
+            var actions = out.computeIfAbsent(name, n -> EnumSet.noneOf(RegistryAction.class));
+            for (String a : parts[parts.length - 1].split(",")) {
+                RegistryAction.fromWire(a.trim()).ifPresent(actions::add);
+            }
+        }
+        return out;
+    }
+
+    private static String[] decodeBasic(String header) {
+        if (!header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[]{decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

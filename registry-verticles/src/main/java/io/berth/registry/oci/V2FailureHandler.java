@@ -1,0 +1,58 @@
+package io.berth.registry.oci;
+
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
+import io.berth.registry.http.Http;
+import io.berth.registry.http.RequestIds;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Renders every /v2 failure as the distribution spec's error envelope; 401s carry the auth challenge. */
+public final class V2FailureHandler implements Handler<RoutingContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(V2FailureHandler.class);
+    private final V2Challenge challenge;
+
+    public V2FailureHandler(V2Challenge challenge) {
+        this.challenge = challenge;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        if (ctx.response().headWritten()) {
+            // the body had started; all we can do is cut the connection so the client sees a broken transfer
+            ctx.response().reset();
+            return;
+        }
+        Throwable failure = ctx.failure();
+        BerthException error;
+        if (failure instanceof BerthException be) {
+            error = be;
+        } else if (failure == null && ctx.statusCode() != 500) {
+            error = ctx.statusCode() == 404 ? new BerthException(ErrorCode.NOT_FOUND, "page not found")
+                    : Http.fromStatus(ctx.statusCode());
+        } else {
+            LOG.error("Unexpected failure on {} {} [request {}]", ctx.request().method(), ctx.request().path(),
+                    RequestIds.of(ctx), failure);
+            error = new BerthException(ErrorCode.INTERNAL);
+        }
+        var response = ctx.response();
+        error.headers().forEach(response::putHeader);
+        if (error.code() == ErrorCode.UNAUTHORIZED && !response.headers().contains("WWW-Authenticate")) {
+            response.putHeader("WWW-Authenticate", challenge.header(null));
+        }
+        var entry = new JsonObject().put("code", error.code().ociCode()).put("message", error.getMessage());
+        entry.put("detail", error.detail().isEmpty() ? new JsonObject() : new JsonObject(error.detail()));
+        var body = new JsonObject().put("errors", new JsonArray().add(entry));
+        if (error.code() == ErrorCode.READ_ONLY) body.put("is_readonly", true);
+        response.setStatusCode(error.code().status()).putHeader("Content-Type", "application/json");
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+            response.putHeader("Content-Length", String.valueOf(body.encode().length())).end();
+        } else {
+            response.end(body.encode());
+        }
+    }
+}

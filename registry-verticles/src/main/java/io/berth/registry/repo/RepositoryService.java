@@ -1,0 +1,89 @@
+package io.berth.registry.repo;
+
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
+import io.berth.model.iam.Role;
+import io.berth.model.ref.RepositoryName;
+import io.berth.registry.auth.Authorizer;
+import io.berth.registry.auth.Identity;
+import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.logs.UsageLogger;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+/** Creating, changing and deleting repositories, with the permission check and the usage-log entry for each. */
+public final class RepositoryService {
+    private final Pool pool;
+    private final RepositoryRepository repositories;
+    private final AccountRepository accounts;
+    private final Authorizer authorizer;
+    private final UsageLogger usage;
+
+    public RepositoryService(Pool pool, RepositoryRepository repositories, AccountRepository accounts,
+                             Authorizer authorizer, UsageLogger usage) {
+        this.pool = pool;
+        this.repositories = repositories;
+        this.accounts = accounts;
+        this.authorizer = authorizer;
+        this.usage = usage;
+    }
+
+    public Future<RepositoryRecord> find(RepositoryName name) {
+        return repositories.find(pool, name.namespace(), name.name());
+    }
+
+    /** The repository with the caller's role on it; null repository when it does not exist. */
+    public record Access(RepositoryRecord repository, Role role) {}
+
+    public Future<Access> access(Identity who, RepositoryName name) {
+        return find(name).compose(repo -> repo == null
+                ? Future.succeededFuture(new Access(null, Role.NONE))
+                : authorizer.role(pool, who, repo).map(role -> new Access(repo, role)));
+    }
+
+    /**
+     * Creates a repository. When {@code ifMissing} is set, an existing one is returned instead of an error (the
+     * push-creates path, where two concurrent pushes may race).
+     */
+    public Future<RepositoryRecord> create(Identity who, RepositoryName name, String visibility, String description,
+                                           boolean ifMissing, String ip) {
+        return authorizer.canCreateIn(pool, who, name.namespace()).compose(allowed -> {
+            if (!allowed) return Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"));
+            return pool.withTransaction(tx -> accounts.findByUsername(tx, name.namespace()).compose(ns -> {
+                if (ns == null || ns.isRobot()) {
+                    return Future.failedFuture(new BerthException(ErrorCode.NAME_UNKNOWN, "namespace not found"));
+                }
+                return repositories.insert(tx, ns.id(), name.name(), visibility, description).compose(id -> {
+                    if (id == null) {
+                        if (ifMissing) return repositories.find(tx, name.namespace(), name.name());
+                        return Future.failedFuture(new BerthException(ErrorCode.CONFLICT, "Repository already exists"));
+                    }
+                    Future<Void> grant = who.accountId() == ns.id() ? Future.succeededFuture()
+                            : repositories.grant(tx, id, who.accountId(), Role.ADMIN);
+                    return grant.compose(v -> repositories.findById(tx, id)).onSuccess(repo ->
+                            usage.log("create_repo", ns.id(), who, id, ip, new JsonObject()
+                                    .put("repo", name.name()).put("namespace", name.namespace())));
+                });
+            }));
+        });
+    }
+
+    public Future<Void> setDescription(Identity who, RepositoryRecord repo, String description, String ip) {
+        return repositories.setDescription(pool, repo.id(), description).onSuccess(v ->
+                usage.log("set_repo_description", repo.namespaceId(), who, repo.id(), ip, new JsonObject()
+                        .put("repo", repo.name()).put("namespace", repo.namespace()).put("description", description)));
+    }
+
+    public Future<Void> setVisibility(Identity who, RepositoryRecord repo, String visibility, String ip) {
+        return repositories.setVisibility(pool, repo.id(), visibility).onSuccess(v ->
+                usage.log("change_repo_visibility", repo.namespaceId(), who, repo.id(), ip, new JsonObject()
+                        .put("repo", repo.name()).put("namespace", repo.namespace()).put("visibility", visibility)));
+    }
+
+    public Future<Void> delete(Identity who, RepositoryRecord repo, String ip) {
+        return repositories.delete(pool, repo.id()).onSuccess(v ->
+                usage.log("delete_repo", repo.namespaceId(), who, repo.id(), ip, new JsonObject()
+                        .put("repo", repo.name()).put("namespace", repo.namespace())));
+    }
+}

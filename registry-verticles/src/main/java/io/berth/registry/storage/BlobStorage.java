@@ -1,0 +1,38 @@
+package io.berth.registry.storage;
+
+import io.berth.model.oci.Digest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.WriteStream;
+
+/**
+ * Where bytes live: content-addressed blobs and the scratch files of uploads in progress. Metadata is PostgreSQL's
+ * business; a driver only moves bytes. Every implementation passes {@code BlobStorageContractTest}.
+ */
+public interface BlobStorage {
+
+    /** The blob's size in bytes, or null when storage does not hold it. */
+    Future<Long> size(Digest digest);
+
+    /** Writes {@code length} bytes of the blob from {@code offset} to the response, which the caller has headed. */
+    Future<Void> send(Digest digest, HttpServerResponse response, long offset, long length);
+
+    /** Removes the blob; removing a missing blob succeeds. */
+    Future<Void> delete(Digest digest);
+
+    /** Opens the upload's scratch file for appending, creating it when new. Close the stream when done. */
+    Future<WriteStream<Buffer>> appendUpload(String uploadId);
+
+    /** Bytes received so far for the upload (0 when none). */
+    Future<Long> uploadSize(String uploadId);
+
+    /** Hashes the upload's bytes from the start: used when the running hash of a resumed upload is not at hand. */
+    Future<Digest> digestUpload(String uploadId, String algorithm);
+
+    /** Moves the finished upload into place as the blob, atomically; an existing copy of the blob is kept. */
+    Future<Void> commitUpload(String uploadId, Digest digest);
+
+    /** Discards the upload's bytes; discarding a missing upload succeeds. */
+    Future<Void> deleteUpload(String uploadId);
+}

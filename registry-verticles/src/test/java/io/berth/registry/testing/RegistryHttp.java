@@ -1,0 +1,65 @@
+package io.berth.registry.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** A plain HTTP client for integration tests of one test server: tokens, and requests with or without one. */
+public final class RegistryHttp {
+    private final TestServer server;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    public RegistryHttp(TestServer server) {
+        this.server = server;
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A registry token from {@code /v2/auth} for the given scopes, e.g. {@code repository:alice/app:pull,push}. */
+    public String token(String user, String password, String... scopes) {
+        var url = new StringBuilder(server.baseUrl() + "/v2/auth?service=" + server.hostPort());
+        for (String scope : scopes) url.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        var request = HttpRequest.newBuilder(URI.create(url.toString()));
+        if (user != null) request.header("Authorization", basic(user, password));
+        var response = send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
+        }
+        return new JsonObject(response.body()).getString("token");
+    }
+
+    /** A request builder for a path on the server, with {@code Authorization: Bearer} when a token is given. */
+    public HttpRequest.Builder request(String path, String bearer) {
+        var builder = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : server.baseUrl() + path));
+        if (bearer != null) builder.header("Authorization", "Bearer " + bearer);
+        return builder;
+    }
+
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+        try {
+            return http.send(request, body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        return send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<byte[]> sendBytes(HttpRequest request) {
+        return send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+}

@@ -1,0 +1,96 @@
+package io.berth.registry.testing;
+
+import io.berth.registry.app.Berth;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.config.ConfigLoader;
+import io.berth.registry.iam.Account;
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Berth node for integration tests: the real verticles on a free loopback port, a fresh database in the shared
+ * embedded PostgreSQL, and a temporary data directory.
+ */
+public final class TestServer implements AutoCloseable {
+    private final Vertx vertx;
+    private final Berth berth;
+    private final int port;
+    private final Path dataDir;
+
+    private TestServer(Vertx vertx, Berth berth, int port, Path dataDir) {
+        this.vertx = vertx;
+        this.berth = berth;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    public static TestServer start() {
+        return start(Map.of());
+    }
+
+    /** Starts a node with extra config.yaml keys. */
+    public static TestServer start(Map<String, Object> extraConfig) {
+        try {
+            Path dataDir = Files.createTempDirectory("berth-test");
+            int port = freePort();
+            var raw = new HashMap<String, Object>();
+            raw.put("HTTP_PORT", port);
+            raw.put("DATA_DIR", dataDir.toString());
+            raw.put("SERVER_HOSTNAME", "127.0.0.1:" + port);
+            raw.put("DB_URI", TestDatabase.freshDatabaseUri());
+            raw.putAll(extraConfig);
+            BerthConfig config = ConfigLoader.from(raw);
+            Vertx vertx = Vertx.vertx();
+            Berth berth = Berth.start(vertx, config).await(2, TimeUnit.MINUTES);
+            return new TestServer(vertx, berth, port, dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Berth did not start", e);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    public int port() { return port; }
+    public String hostPort() { return "127.0.0.1:" + port; }
+    public String baseUrl() { return "http://127.0.0.1:" + port; }
+    public Path dataDir() { return dataDir; }
+    public Berth.Services services() { return berth.services(); }
+    public Vertx vertx() { return vertx; }
+
+    /** Creates a user directly through the account service, as sign-up would. */
+    public Account createUser(String username, String password) {
+        var s = services();
+        try {
+            return s.passwords().hash(password)
+                    .compose(hash -> s.accounts().insertUser(s.database().pool(), username, username + "@example.com",
+                            hash, s.config().defaultTagExpiration().toSeconds()))
+                    .await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            berth.stop().eventually(vertx::close).await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

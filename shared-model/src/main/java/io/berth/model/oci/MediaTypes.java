@@ -1,0 +1,21 @@
+package io.berth.model.oci;
+
+import java.util.Set;
+
+public final class MediaTypes {
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
+    public static final String DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+
+    /** Manifest types a PUT may carry. */
+    public static final Set<String> MANIFESTS = Set.of(DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_MANIFEST, OCI_INDEX);
+    public static final Set<String> INDEXES = Set.of(DOCKER_MANIFEST_LIST, OCI_INDEX);
+
+    private MediaTypes() {}
+
+    public static boolean isIndex(String mediaType) { return INDEXES.contains(mediaType); }
+}
