@@ -7,6 +7,8 @@ import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
+import io.berth.registry.auth.SecretBox;
+import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
@@ -50,7 +52,7 @@ public final class Berth {
                            RegistryTokens tokens, AccountRepository accounts, RepositoryRepository repositoryRows,
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
-                           CredentialService credentials) {}
+                           CredentialService credentials, UserService users) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(), config.databaseSecretKey()), false)
@@ -78,10 +80,12 @@ public final class Berth {
         var repositories = new RepositoryService(pool, repositoryRows, accounts, authorizer, usage);
         var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
         var v2Access = new V2Access(config, tokens, repositories, challenge);
-        var oauthTokens = new OAuthTokens(pool, new OAuthTokenRepository());
-        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens);
+        var oauthRows = new OAuthTokenRepository();
+        var oauthTokens = new OAuthTokens(pool, oauthRows);
+        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials);
+                repositories, v2Access, challenge, oauthTokens, credentials, users);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

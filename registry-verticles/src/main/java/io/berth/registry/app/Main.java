@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code java -jar berth.jar [--config config.yaml] [--port 8080] [--data-dir ./berth-data]} */
@@ -40,12 +39,12 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down");
-            var done = new CountDownLatch(1);
-            berth.stop().eventually(vertx::close).onComplete(r -> done.countDown());
             try {
-                if (!done.await(60, TimeUnit.SECONDS)) LOG.warn("Shutdown did not finish within 60 s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // separate awaits: a future chained onto vertx.close() would complete on a stopped event loop
+                berth.stop().await(60, TimeUnit.SECONDS);
+                vertx.close().await(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Shutdown did not finish cleanly: {}", e.toString());
             }
         }, "berth-shutdown"));
     }

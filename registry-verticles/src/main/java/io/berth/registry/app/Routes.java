@@ -1,6 +1,10 @@
 package io.berth.registry.app;
 
+import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
+import io.berth.registry.iam.UserApi;
+import io.berth.registry.repo.RepositoryApi;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.oci.TokenApi;
@@ -31,6 +35,11 @@ final class Routes {
 
         Router api = Router.router(vertx);
         api.route().failureHandler(new ApiFailureHandler(s.config().baseUrl()));
+        api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+        api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
+        new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
+        new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
+        api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
         return root;
     }

@@ -15,12 +15,20 @@ public final class CredentialService {
     private final AccountRepository accounts;
     private final PasswordHasher passwords;
     private final OAuthTokens oauthTokens;
+    private final SecretBox box;
 
-    public CredentialService(Pool pool, AccountRepository accounts, PasswordHasher passwords, OAuthTokens oauthTokens) {
+    public CredentialService(Pool pool, AccountRepository accounts, PasswordHasher passwords, OAuthTokens oauthTokens,
+                             SecretBox box) {
         this.pool = pool;
         this.accounts = accounts;
         this.passwords = passwords;
         this.oauthTokens = oauthTokens;
+        this.box = box;
+    }
+
+    /** Quay's "encrypted password": the password sealed with the database key, accepted wherever the password is. */
+    public String encryptedPassword(String password) {
+        return box.seal(password);
     }
 
     public Future<Identity> basic(String username, String password) {
@@ -32,7 +40,9 @@ public final class CredentialService {
                 // hash anyway so that unknown names cost as much time as known ones
                 return passwords.verify(password, PasswordHasher.DECOY).map(ok -> null);
             }
-            return passwords.verify(password, account.passwordHash()).map(ok -> ok
+            String unsealed = box.open(password);
+            String plain = unsealed != null ? unsealed : password;
+            return passwords.verify(plain, account.passwordHash()).map(ok -> ok
                     ? new Identity(account.id(), account.username(), Identity.Kind.USER, null) : null);
         });
     }

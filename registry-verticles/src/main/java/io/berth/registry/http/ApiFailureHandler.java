@@ -42,6 +42,7 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
         } else {
             String type = code.apiType();
             body = new JsonObject()
+                    .put("message", error.getMessage())
                     .put("detail", error.getMessage())
                     .put("error_message", error.getMessage())
                     .put("error_type", type)

@@ -34,13 +34,14 @@ public final class Http {
         if (body == null || body.buffer() == null || body.length() == 0) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "Missing JSON body");
         }
+        if (!body.asString().stripLeading().startsWith("{")) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "The JSON body must be an object");
+        }
         try {
-            Object parsed = body.buffer().toJson();
-            if (parsed instanceof JsonObject o) return o;
+            return new JsonObject(body.buffer());
         } catch (RuntimeException e) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "Malformed JSON body");
         }
-        throw new BerthException(ErrorCode.INVALID_REQUEST, "The JSON body must be an object");
     }
 
     public static void json(RoutingContext ctx, int status, Object body) {
