@@ -71,6 +71,11 @@ public final class Database implements AutoCloseable {
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                // the library's defaults favour throwaway test databases; this one holds real data
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "100")
                 .start();
     }
 
