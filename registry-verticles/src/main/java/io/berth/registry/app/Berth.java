@@ -55,7 +55,8 @@ public final class Berth {
                            CredentialService credentials, UserService users) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
-        return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(), config.databaseSecretKey()), false)
+        return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
+                        config.instanceServiceKeyLocation(), config.databaseSecretKey()), false)
                 .compose(secrets -> Database.open(vertx, config).compose(db -> {
                     try {
                         Services services = wire(vertx, config, secrets, db);

@@ -24,17 +24,25 @@ import java.util.HexFormat;
  */
 public record Secrets(String signingKeyPem, String publicKeyPem, String keyId, byte[] databaseKey) {
 
-    public static Secrets loadOrCreate(Path dataDir, String databaseSecretKey) throws Exception {
+    /**
+     * @param configuredKey the PKCS#8 PEM file of {@code INSTANCE_SERVICE_KEY_LOCATION}, or null to use (and on first
+     *                      start generate) {@code <data-dir>/secrets/registry-jwt-key.pem}
+     */
+    public static Secrets loadOrCreate(Path dataDir, Path configuredKey, String databaseSecretKey) throws Exception {
         Path dir = dataDir.resolve("secrets");
         Files.createDirectories(dir);
-        Path keyFile = dir.resolve("registry-jwt-key.pem");
-        if (!Files.exists(keyFile)) {
+        Path keyFile = configuredKey != null ? configuredKey : dir.resolve("registry-jwt-key.pem");
+        if (configuredKey == null && !Files.exists(keyFile)) {
             var generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
             writePrivate(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
         }
         String privatePem = Files.readString(keyFile);
+        if (!privatePem.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw new IllegalArgumentException(keyFile + " must hold an RSA key in PKCS#8 PEM (BEGIN PRIVATE KEY); "
+                    + "convert with: openssl pkcs8 -topk8 -nocrypt -in key.pem");
+        }
         byte[] pkcs8 = Base64.getMimeDecoder().decode(privatePem.replaceAll("-----[A-Z ]+-----", ""));
         var privateKey = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         PublicKey publicKey = KeyFactory.getInstance("RSA")

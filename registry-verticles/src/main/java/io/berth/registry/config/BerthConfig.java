@@ -35,7 +35,8 @@ public record BerthConfig(
         boolean actionLogAuditLogins,
         String registryJwtIssuer,
         String secretKey,
-        String databaseSecretKey) {
+        String databaseSecretKey,
+        Path instanceServiceKeyLocation) {
 
     /** The base URL clients are told to use, e.g. {@code http://localhost:8080}. */
     public String baseUrl() {

@@ -36,6 +36,7 @@ public final class ConfigLoader {
             "FEATURE_SUPER_USERS", "SUPER_USERS", "REGISTRY_STATE", "LIBRARY_NAMESPACE", "CREATE_PRIVATE_REPO_ON_PUSH",
             "V2_PAGINATION_SIZE", "MAXIMUM_LAYER_SIZE", "DEFAULT_TAG_EXPIRATION", "TAG_EXPIRATION_OPTIONS",
             "ACTION_LOG_AUDIT_LOGINS", "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
+            "INSTANCE_SERVICE_KEY_LOCATION",
             // Berth's own keys
             "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION");
 
@@ -133,7 +134,8 @@ public final class ConfigLoader {
                 r.bool("ACTION_LOG_AUDIT_LOGINS", true),
                 r.string("INSTANCE_SERVICE_KEY_SERVICE", "quay"),
                 r.string("SECRET_KEY", null),
-                r.string("DATABASE_SECRET_KEY", null));
+                r.string("DATABASE_SECRET_KEY", null),
+                keyLocation(r.string("INSTANCE_SERVICE_KEY_LOCATION", null)));
     }
 
     /** {@code DISTRIBUTED_STORAGE_CONFIG: {default: [LocalStorage, {storage_path: /x}]}}; the preferred location wins. */
@@ -159,6 +161,16 @@ public final class ConfigLoader {
         }
         Path p = Path.of(s);
         return (p.isAbsolute() ? p : dataDir.resolve(p)).normalize();
+    }
+
+    /** A configured registry-token signing key (PKCS#8 PEM); it must exist so that a typo fails the start. */
+    private static Path keyLocation(String location) {
+        if (location == null) return null;
+        Path path = Path.of(location);
+        if (!Files.isReadable(path)) {
+            throw new ConfigException("INSTANCE_SERVICE_KEY_LOCATION: cannot read the key file " + location);
+        }
+        return path;
     }
 
     private static boolean known(String key) {
