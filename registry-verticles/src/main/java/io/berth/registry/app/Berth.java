@@ -8,6 +8,9 @@ import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.content.ManifestRepository;
+import io.berth.registry.content.ManifestService;
+import io.berth.registry.content.TagRepository;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
@@ -50,7 +53,7 @@ public final class Berth {
                            RegistryTokens tokens, AccountRepository accounts, RepositoryRepository repositoryRows,
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
-                           CredentialService credentials) {}
+                           CredentialService credentials, ManifestService manifests) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(), config.databaseSecretKey()), false)
@@ -80,8 +83,9 @@ public final class Berth {
         var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthTokens = new OAuthTokens(pool, new OAuthTokenRepository());
         var credentials = new CredentialService(pool, accounts, passwords, oauthTokens);
+        var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials);
+                repositories, v2Access, challenge, oauthTokens, credentials, manifests);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {
