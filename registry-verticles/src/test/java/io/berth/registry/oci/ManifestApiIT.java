@@ -2,6 +2,7 @@ package io.berth.registry.oci;
 
 import io.berth.model.oci.Digester;
 import io.berth.registry.testing.Fixtures;
+import io.berth.registry.testing.ManifestClient;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -11,12 +12,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.berth.model.oci.MediaTypes.*;
 import static io.berth.registry.testing.Fixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,6 +26,7 @@ class ManifestApiIT {
     static TestServer server;
     static RegistryHttp http;
     static Fixtures fixtures;
+    static ManifestClient manifests;
     static String alice;
     static long repo;
 
@@ -33,10 +35,11 @@ class ManifestApiIT {
         server = TestServer.start();
         http = new RegistryHttp(server);
         fixtures = new Fixtures(server);
-        server.createUser("alice", "correct-horse");
+        manifests = new ManifestClient(http);
+        var owned = fixtures.ownedRepository("alice", "correct-horse", "app");
+        repo = owned.id();
+        alice = owned.token();
         server.createUser("bob", "battery-staple");
-        repo = fixtures.repository("alice", "app", "private");
-        alice = http.token("alice", "correct-horse", "repository:alice/app:pull,push");
     }
 
     @AfterAll
@@ -52,20 +55,15 @@ class ManifestApiIT {
     }
 
     static HttpResponse<String> put(String token, String path, String reference, String contentType, byte[] body) {
-        var request = http.request("/v2/" + path + "/manifests/" + reference, token)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) request.header("Content-Type", contentType);
-        return http.send(request.build());
+        return manifests.put(token, path, reference, contentType, body);
     }
 
     static HttpResponse<byte[]> get(String token, String path, String reference, String... accept) {
-        var request = http.request("/v2/" + path + "/manifests/" + reference, token).GET();
-        for (String a : accept) request.header("Accept", a);
-        return http.sendBytes(request.build());
+        return manifests.get(token, path, reference, accept);
     }
 
     static HttpResponse<String> delete(String token, String path, String reference) {
-        return http.send(http.request("/v2/" + path + "/manifests/" + reference, token).DELETE().build());
+        return manifests.delete(token, path, reference);
     }
 
     static String digest(byte[] bytes) { return Digester.sha256(bytes).toString(); }
@@ -94,8 +92,7 @@ class ManifestApiIT {
             assertEquals(digest(manifest), header(got, "Docker-Content-Digest"));
             assertEquals(String.valueOf(manifest.length), header(got, "Content-Length"));
         }
-        var head = http.sendBytes(http.request("/v2/alice/app/manifests/v1", alice)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        var head = manifests.head(alice, "alice/app", "v1");
         assertEquals(200, head.statusCode());
         assertEquals(0, head.body().length);
         assertEquals(String.valueOf(manifest.length), header(head, "Content-Length"));
@@ -112,15 +109,15 @@ class ManifestApiIT {
         byte[] arm64 = bytes(image(DOCKER_MANIFEST, config, layer2));
         assertEquals(201, put(alice, "alice/app", digest(amd64), DOCKER_MANIFEST, amd64).statusCode());
         assertEquals(201, put(alice, "alice/app", digest(arm64), DOCKER_MANIFEST, arm64).statusCode());
-        byte[] list = bytes(index(DOCKER_LIST, platformDescriptor(DOCKER_MANIFEST, arm64, "linux", "arm64"),
+        byte[] list = bytes(index(DOCKER_MANIFEST_LIST, platformDescriptor(DOCKER_MANIFEST, arm64, "linux", "arm64"),
                 platformDescriptor(DOCKER_MANIFEST, amd64, "linux", "amd64")));
-        var pushed = put(alice, "alice/app", "multi", DOCKER_LIST, list);
+        var pushed = put(alice, "alice/app", "multi", DOCKER_MANIFEST_LIST, list);
         assertEquals(201, pushed.statusCode(), pushed.body());
 
         // what docker sends: every type it understands; the list comes back as stored
-        var got = get(alice, "alice/app", "multi", String.join(",", OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST));
+        var got = get(alice, "alice/app", "multi", String.join(",", OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST));
         assertArrayEquals(list, got.body());
-        assertEquals(DOCKER_LIST, header(got, "Content-Type"));
+        assertEquals(DOCKER_MANIFEST_LIST, header(got, "Content-Type"));
         // a client that takes no lists gets the linux/amd64 child as stored
         var child = get(alice, "alice/app", "multi", DOCKER_MANIFEST);
         assertEquals(200, child.statusCode());
@@ -140,7 +137,7 @@ class ManifestApiIT {
     void ociManifestRefusedToClientThatOnlyTakesDockerTypes() {
         byte[] manifest = ociImage("docker-only-client");
         assertEquals(201, put(alice, "alice/app", "oci-only", OCI_MANIFEST, manifest).statusCode());
-        var got = get(alice, "alice/app", "oci-only", DOCKER_MANIFEST + "," + DOCKER_LIST);
+        var got = get(alice, "alice/app", "oci-only", DOCKER_MANIFEST + "," + DOCKER_MANIFEST_LIST);
         assertEquals(404, got.statusCode());
         assertEquals("MANIFEST_UNKNOWN", errorCode(new String(got.body(), StandardCharsets.UTF_8)));
         assertEquals(200, get(alice, "alice/app", "oci-only", "*/*").statusCode());
@@ -421,8 +418,7 @@ class ManifestApiIT {
         byte[] manifest = ociImage("logged");
         assertEquals(201, put(alice, "alice/app", "logged", OCI_MANIFEST, manifest).statusCode());
         assertEquals(200, get(alice, "alice/app", "logged").statusCode());
-        var head = http.send(http.request("/v2/alice/app/manifests/logged", alice)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        var head = manifests.head(alice, "alice/app", "logged");
         assertEquals(200, head.statusCode());
         assertEquals(200, get(alice, "alice/app", digest(manifest)).statusCode());
         fixtures.flushUsageLog();

@@ -16,16 +16,21 @@ import java.util.concurrent.TimeUnit;
  * them), so manifest tests do not depend on the blob-upload API. Also builders for manifest JSON.
  */
 public final class Fixtures {
-    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-    public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
-
     private final TestServer server;
 
     public Fixtures(TestServer server) {
         this.server = server;
+    }
+
+    /** A user's private repository with a pull,push token for it. */
+    public record Owned(long id, String path, String token) {}
+
+    /** Creates the user and a private repository of theirs, and fetches a pull,push token for it. */
+    public Owned ownedRepository(String user, String password, String name) {
+        server.createUser(user, password);
+        long id = repository(user, name, "private");
+        String path = user + "/" + name;
+        return new Owned(id, path, new RegistryHttp(server).token(user, password, "repository:" + path + ":pull,push"));
     }
 
     /** Creates the repository (if missing) in an existing namespace and returns its id. */
