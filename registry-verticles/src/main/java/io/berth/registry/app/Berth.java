@@ -10,6 +10,9 @@ import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.content.ManifestRepository;
+import io.berth.registry.content.ManifestService;
+import io.berth.registry.content.TagRepository;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
@@ -52,7 +55,7 @@ public final class Berth {
                            RegistryTokens tokens, AccountRepository accounts, RepositoryRepository repositoryRows,
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
-                           CredentialService credentials, UserService users) {}
+                           CredentialService credentials, UserService users, ManifestService manifests) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -85,8 +88,9 @@ public final class Berth {
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
+        var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users);
+                repositories, v2Access, challenge, oauthTokens, credentials, users, manifests);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

@@ -7,6 +7,10 @@ import io.berth.registry.repo.RepositoryApi;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.oci.CatalogApi;
+import io.berth.registry.oci.ManifestApi;
+import io.berth.registry.oci.ReferrersApi;
+import io.berth.registry.oci.TagListApi;
 import io.berth.registry.oci.TokenApi;
 import io.berth.registry.oci.V2FailureHandler;
 import io.vertx.core.Vertx;
@@ -27,8 +31,14 @@ final class Routes {
         v2.route().failureHandler(new V2FailureHandler(s.challenge()));
         new TokenApi(s.config(), s.credentials(), s.tokens(), s.repositories(), s.authorizer(), s.database().pool(),
                 s.usage(), s.challenge()).mount(v2);
+        // a manifest PUT's body is read (and size-limited) before the asynchronous token check
+        ManifestApi.mountBodyHandler(v2);
         // every other /v2 route is about a repository and needs the caller's token (if any) checked first
         v2.route().handler(s.v2Access()::authenticate);
+        new CatalogApi(s.config(), s.v2Access(), s.repositories()).mount(v2);
+        new ManifestApi(s.v2Access(), s.manifests()).mount(v2);
+        new TagListApi(s.config(), s.v2Access(), s.manifests()).mount(v2);
+        new ReferrersApi(s.config(), s.v2Access(), s.manifests()).mount(v2);
 
         v2.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "page not found")));
         root.route("/v2*").subRouter(v2);

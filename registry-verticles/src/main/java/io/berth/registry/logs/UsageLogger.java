@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one writer of usage-log entries. Callers hand an entry over and go on; entries are inserted in batches off the
@@ -32,7 +31,8 @@ public final class UsageLogger {
     private final Vertx vertx;
     private final Pool pool;
     private final ConcurrentLinkedQueue<Entry> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushing = new AtomicBoolean();
+    /** The batch being written, if any; guarded by {@code this}. */
+    private Future<Void> inFlight;
     private final long timer;
 
     public UsageLogger(Vertx vertx, Pool pool) {
@@ -47,9 +47,26 @@ public final class UsageLogger {
         if (pending.size() >= BATCH) vertx.runOnContext(v -> flush());
     }
 
-    /** Writes everything pending; completes when the queue was empty at some point after the call. */
+    /**
+     * Writes everything pending at the time of the call: when a write is already running (the periodic one), this
+     * waits for it and then writes what is left, so a caller can rely on its entries being stored afterwards.
+     */
     public Future<Void> flush() {
-        if (pending.isEmpty() || !flushing.compareAndSet(false, true)) return Future.succeededFuture();
+        synchronized (this) {
+            if (inFlight != null) return inFlight.transform(done -> flush());
+            if (pending.isEmpty()) return Future.succeededFuture();
+            Future<Void> write = writeBatch();
+            inFlight = write;
+            return write.eventually(() -> {
+                synchronized (this) {
+                    inFlight = null;
+                }
+                return pending.isEmpty() ? Future.succeededFuture() : flush();
+            });
+        }
+    }
+
+    private Future<Void> writeBatch() {
         List<Tuple> batch = new ArrayList<>();
         for (Entry e; batch.size() < BATCH && (e = pending.poll()) != null; ) {
             batch.add(Tuple.of(e.kind(), e.namespaceId(), e.performer().accountId(), e.performer().performerKind(),
@@ -61,10 +78,7 @@ public final class UsageLogger {
                 .executeBatch(batch)
                 .<Void>mapEmpty()
                 .onFailure(err -> LOG.error("Could not write {} usage-log entries", batch.size(), err))
-                .eventually(() -> {
-                    flushing.set(false);
-                    return pending.isEmpty() ? Future.succeededFuture() : flush();
-                });
+                .recover(err -> Future.succeededFuture());
     }
 
     public Future<Void> close() {

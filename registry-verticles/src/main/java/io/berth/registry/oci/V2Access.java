@@ -104,6 +104,19 @@ public final class V2Access {
                 .map(repo -> new Granted(repo, claims.identity(), ip));
     }
 
+    /** For deletes: the token must grant push or delete, and the repository must exist. */
+    public Future<Granted> delete(RoutingContext ctx, RepositoryName name) {
+        if (config.readOnly()) return Future.failedFuture(new BerthException(ErrorCode.READ_ONLY));
+        RegistryTokens.Claims claims = claims(ctx);
+        Set<RegistryAction> actions = claims.actionsOn(name.toString());
+        if (java.util.Collections.disjoint(actions, Set.of(RegistryAction.PUSH, RegistryAction.DELETE, RegistryAction.ALL))) {
+            return Future.failedFuture(unauthorized(name, "pull,push,delete"));
+        }
+        return repositories.find(name).compose(repo -> repo == null
+                ? Future.failedFuture(new BerthException(ErrorCode.NAME_UNKNOWN, "repository not found"))
+                : Future.succeededFuture(new Granted(repo, claims.identity(), Http.clientIp(ctx))));
+    }
+
     private BerthException unauthorized(RepositoryName name, String actions) {
         return new BerthException(ErrorCode.UNAUTHORIZED, "access to the requested resource is not authorized",
                 Map.of(), Map.of("WWW-Authenticate", challenge.header("repository:" + name + ":" + actions)));

@@ -69,6 +69,13 @@ public final class RepositoryService {
         });
     }
 
+    /** Repositories the caller may read (every one for a superuser), by path after {@code last}. */
+    public Future<java.util.List<RepositoryRecord>> listReadable(Identity who, boolean includePublic, String last,
+                                                                 int limit) {
+        return repositories.listReadable(pool, who.anonymous() ? null : who.accountId(), includePublic,
+                authorizer.isSuperUser(who), last, limit);
+    }
+
     public Future<Void> setDescription(Identity who, RepositoryRecord repo, String description, String ip) {
         return repositories.setDescription(pool, repo.id(), description).onSuccess(v ->
                 usage.log("set_repo_description", repo.namespaceId(), who, repo.id(), ip, new JsonObject()

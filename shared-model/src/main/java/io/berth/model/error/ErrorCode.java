@@ -15,6 +15,7 @@ public enum ErrorCode {
     MANIFEST_UNSUPPORTED("MANIFEST_INVALID", "invalid_request", 415, "manifest schema version not supported"),
     MANIFEST_TOO_LARGE("SIZE_INVALID", "invalid_request", 413, "manifest exceeds the size limit"),
     MANIFEST_UNKNOWN("MANIFEST_UNKNOWN", "not_found", 404, "manifest unknown"),
+    MANIFEST_REFERENCED("DENIED", "invalid_request", 409, "manifest is referenced by another manifest"),
     TAG_EXPIRED("TAG_EXPIRED", "not_found", 404, "Tag has expired"),
     NAME_INVALID("NAME_INVALID", "invalid_request", 400, "invalid repository name"),
     NAME_UNKNOWN("NAME_UNKNOWN", "not_found", 404, "repository name not known to registry"),

@@ -66,8 +66,9 @@ public final class ManifestParser {
         Descriptor config = descriptor(root.get("config"), "config");
         JsonNode layers = root.get("layers");
         if (layers == null || !layers.isArray()) throw invalid("an image manifest needs a layers array");
-        if (artifactType == null && config.mediaType() != null && !config.mediaType().equals(MediaTypes.OCI_EMPTY)
-                && type.equals(MediaTypes.OCI_MANIFEST)) {
+        // distribution-spec 1.1 (referrers): without artifactType, an OCI image manifest's type is its config's media
+        // type, even when that is the empty descriptor's type
+        if (artifactType == null && type.equals(MediaTypes.OCI_MANIFEST)) {
             artifactType = config.mediaType();
         }
         return new ParsedManifest(type, 2, config, descriptors(layers, "layers"), List.of(), subject,

@@ -18,4 +18,13 @@ public final class MediaTypes {
     private MediaTypes() {}
 
     public static boolean isIndex(String mediaType) { return INDEXES.contains(mediaType); }
+
+    /**
+     * Layers that clients do not upload (Windows base layers and other non-distributable content, fetched from their
+     * {@code urls}); a registry cannot require them in the repository.
+     */
+    public static boolean isForeignLayer(String mediaType) {
+        return mediaType != null && (mediaType.equals("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip")
+                || mediaType.startsWith("application/vnd.oci.image.layer.nondistributable."));
+    }
 }

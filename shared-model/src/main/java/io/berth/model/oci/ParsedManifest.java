@@ -15,11 +15,19 @@ public record ParsedManifest(String mediaType, int schemaVersion, Descriptor con
                              Map<String, String> annotations) {
     public boolean isIndex() { return MediaTypes.isIndex(mediaType); }
 
+    /** Config and layer digests, each once, without foreign (non-distributable) layers, which are never uploaded. */
     public List<Digest> blobs() {
         if (isIndex()) return List.of();
-        var all = new java.util.ArrayList<Digest>(layers.size() + 1);
+        var all = new java.util.LinkedHashSet<Digest>();
         all.add(config.digest());
-        layers.forEach(l -> all.add(l.digest()));
-        return all;
+        layers.forEach(l -> {
+            if (!MediaTypes.isForeignLayer(l.mediaType())) all.add(l.digest());
+        });
+        return List.copyOf(all);
+    }
+
+    /** The digests of the child manifests of an index, each once. */
+    public List<Digest> children() {
+        return manifests.stream().map(Descriptor::digest).distinct().toList();
     }
 }

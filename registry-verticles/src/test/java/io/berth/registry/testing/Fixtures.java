@@ -1,0 +1,118 @@
+package io.berth.registry.testing;
+
+import io.berth.model.oci.Digester;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test data put straight into the database: repositories, and blobs linked to them (as a finished upload would leave
+ * them), so manifest tests do not depend on the blob-upload API. Also builders for manifest JSON.
+ */
+public final class Fixtures {
+    private final TestServer server;
+
+    public Fixtures(TestServer server) {
+        this.server = server;
+    }
+
+    /** A user's private repository with a pull,push token for it. */
+    public record Owned(long id, String path, String token) {}
+
+    /** Creates the user and a private repository of theirs, and fetches a pull,push token for it. */
+    public Owned ownedRepository(String user, String password, String name) {
+        server.createUser(user, password);
+        long id = repository(user, name, "private");
+        String path = user + "/" + name;
+        return new Owned(id, path, new RegistryHttp(server).token(user, password, "repository:" + path + ":pull,push"));
+    }
+
+    /** Creates the repository (if missing) in an existing namespace and returns its id. */
+    public long repository(String namespace, String name, String visibility) {
+        query("""
+                INSERT INTO repository (namespace_id, name, visibility)
+                SELECT id, $2, $3 FROM account WHERE username = $1
+                ON CONFLICT (namespace_id, name) DO NOTHING""", Tuple.of(namespace, name, visibility));
+        return query("""
+                SELECT r.id FROM repository r JOIN account a ON a.id = r.namespace_id
+                WHERE a.username = $1 AND r.name = $2""", Tuple.of(namespace, name)).get(0).getLong(0);
+    }
+
+    /** Records a blob and links it to the repository; returns its descriptor with the given media type. */
+    public JsonObject blob(long repositoryId, String mediaType, byte[] content) {
+        String digest = Digester.sha256(content).toString();
+        blob(digest, content.length);
+        repositoryBlob(repositoryId, digest);
+        return descriptor(mediaType, digest, content.length);
+    }
+
+    public JsonObject blob(long repositoryId, String mediaType, String content) {
+        return blob(repositoryId, mediaType, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void blob(String digest, long size) {
+        query("INSERT INTO blob (digest, size) VALUES ($1, $2) ON CONFLICT DO NOTHING", Tuple.of(digest, size));
+    }
+
+    public void repositoryBlob(long repositoryId, String digest) {
+        query("INSERT INTO repository_blob (repository_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                Tuple.of(repositoryId, digest));
+    }
+
+    public static JsonObject descriptor(String mediaType, String digest, long size) {
+        return new JsonObject().put("mediaType", mediaType).put("digest", digest).put("size", size);
+    }
+
+    public static JsonObject descriptor(String mediaType, byte[] content) {
+        return descriptor(mediaType, Digester.sha256(content).toString(), content.length);
+    }
+
+    /** An image manifest (OCI or Docker schema 2, by media type) with a config and layers. */
+    public static JsonObject image(String mediaType, JsonObject config, JsonObject... layers) {
+        return new JsonObject().put("schemaVersion", 2).put("mediaType", mediaType).put("config", config)
+                .put("layers", new JsonArray(List.of((Object[]) layers)));
+    }
+
+    /** An index (OCI index or Docker manifest list) of children, each given as {mediaType, bytes, architecture}. */
+    public static JsonObject index(String mediaType, JsonObject... children) {
+        return new JsonObject().put("schemaVersion", 2).put("mediaType", mediaType)
+                .put("manifests", new JsonArray(List.of((Object[]) children)));
+    }
+
+    public static JsonObject platformDescriptor(String mediaType, byte[] content, String os, String architecture) {
+        return descriptor(mediaType, content).put("platform",
+                new JsonObject().put("os", os).put("architecture", architecture));
+    }
+
+    public static byte[] bytes(JsonObject json) {
+        return json.encodePrettily().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Runs SQL against the server's database and returns the rows. */
+    public List<Row> query(String sql, Tuple params) {
+        try {
+            return server.services().database().pool().preparedQuery(sql).execute(params).map(rows -> {
+                var out = new ArrayList<Row>();
+                rows.forEach(out::add);
+                return (List<Row>) out;
+            }).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** Writes pending usage-log entries now. */
+    public void flushUsageLog() {
+        try {
+            server.services().usage().flush().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
