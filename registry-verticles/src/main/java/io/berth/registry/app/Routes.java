@@ -3,7 +3,9 @@ package io.berth.registry.app;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.oci.BlobApi;
 import io.berth.registry.oci.TokenApi;
+import io.berth.registry.oci.UploadApi;
 import io.berth.registry.oci.V2FailureHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -25,6 +27,8 @@ final class Routes {
                 s.usage(), s.challenge()).mount(v2);
         // every other /v2 route is about a repository and needs the caller's token (if any) checked first
         v2.route().handler(s.v2Access()::authenticate);
+        new UploadApi(s.v2Access(), s.uploads(), s.blobs()).mount(v2);
+        new BlobApi(s.v2Access(), s.blobs()).mount(v2);
 
         v2.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "page not found")));
         root.route("/v2*").subRouter(v2);
