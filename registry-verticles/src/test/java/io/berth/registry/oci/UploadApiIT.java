@@ -74,6 +74,13 @@ class UploadApiIT {
         return http.send(http.request(location, alice).GET().build());
     }
 
+    /** {@code POST /v2/<repository>/blobs/uploads/?mount=<digest>[&from=<from>]}. */
+    private HttpResponse<String> mount(String repository, String digest, String from, String token) {
+        String query = "?mount=" + query(digest) + (from == null ? "" : "&from=" + query(from));
+        return http.send(http.request("/v2/" + repository + "/blobs/uploads/" + query, token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     private byte[] pull(String repository, String digest) {
         var r = http.sendBytes(http.request("/v2/" + repository + "/blobs/" + digest, alice).GET().build());
         assertEquals(200, r.statusCode());
@@ -321,8 +328,7 @@ class UploadApiIT {
         byte[] content = Blobs.random(2048, 18);
         String digest = Blobs.push(http, "alice/base", alice, content);
         String token = http.token("alice", "correct-horse", "repository:alice/mounted:pull,push", "repository:alice/base:pull");
-        var r = http.send(http.request("/v2/alice/mounted/blobs/uploads/?mount=" + query(digest) + "&from=alice/base", token)
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        var r = mount("alice/mounted", digest, "alice/base", token);
         assertEquals(201, r.statusCode(), r.body());
         assertEquals("/v2/alice/mounted/blobs/" + digest, header(r, "Location"));
         assertEquals(digest, header(r, "Docker-Content-Digest"));
@@ -337,23 +343,16 @@ class UploadApiIT {
         String digest = Blobs.push(http, "alice/base", alice, content);
         // bob may push to his own repository but cannot read alice/base (private)
         String bob = http.token("bob", "battery-staple", "repository:bob/app:pull,push", "repository:alice/base:pull");
-        var r = http.send(http.request("/v2/bob/app/blobs/uploads/?mount=" + query(digest) + "&from=alice/base", bob)
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        var r = mount("bob/app", digest, "alice/base", bob);
         assertEquals(202, r.statusCode(), r.body());
         assertTrue(header(r, "Location").startsWith("/v2/bob/app/blobs/uploads/"));
         assertEquals(404, http.send(http.request("/v2/bob/app/blobs/" + digest, bob).GET().build()).statusCode());
 
         // no `from`: the blob being in storage is not enough
-        r = http.send(http.request("/v2/alice/app/blobs/uploads/?mount=" + query(digest), alice)
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
-        assertEquals(202, r.statusCode());
+        assertEquals(202, mount("alice/app", digest, null, alice).statusCode());
         // a `from` that does not have it, and nonsense arguments
-        r = http.send(http.request("/v2/alice/app/blobs/uploads/?mount=" + query(digest) + "&from=alice/other", alice)
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
-        assertEquals(202, r.statusCode());
-        r = http.send(http.request("/v2/alice/app/blobs/uploads/?mount=bogus&from=NOT%20A%20NAME", alice)
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
-        assertEquals(202, r.statusCode());
+        assertEquals(202, mount("alice/app", digest, "alice/other", alice).statusCode());
+        assertEquals(202, mount("alice/app", "bogus", "NOT A NAME", alice).statusCode());
         assertEquals(404, http.send(http.request("/v2/alice/app/blobs/" + digest, alice).GET().build()).statusCode());
     }
 
