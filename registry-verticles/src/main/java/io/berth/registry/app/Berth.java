@@ -13,6 +13,12 @@ import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.ManifestRepository;
 import io.berth.registry.content.ManifestService;
 import io.berth.registry.content.TagRepository;
+import io.berth.registry.content.BlobRepository;
+import io.berth.registry.content.BlobService;
+import io.berth.registry.content.UploadHashes;
+import io.berth.registry.content.UploadRepository;
+import io.berth.registry.content.UploadService;
+import io.berth.registry.gc.UploadSweeper;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
@@ -55,7 +61,8 @@ public final class Berth {
                            RegistryTokens tokens, AccountRepository accounts, RepositoryRepository repositoryRows,
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
-                           CredentialService credentials, UserService users, ManifestService manifests) {}
+                           CredentialService credentials, UserService users, ManifestService manifests,
+                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -89,8 +96,16 @@ public final class Berth {
         var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
+        var blobRows = new BlobRepository();
+        var uploadRows = new UploadRepository();
+        var uploadHashes = new UploadHashes();
+        var blobs = new BlobService(pool, blobRows, storage);
+        var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
+                config.maximumLayerSize());
+        var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, manifests);
+                repositories, v2Access, challenge, oauthTokens, credentials, users, manifests, blobs, uploads,
+                uploadSweeper);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {
@@ -100,6 +115,7 @@ public final class Berth {
                 .setMaxHeaderSize(64 * 1024);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         return vertx.deployVerticle(() -> new HttpVerticle(router, options), new DeploymentOptions().setInstances(instances))
+                .onSuccess(id -> services.uploadSweeper().start())
                 .onSuccess(id -> LOG.info("Berth is listening on port {} as {}", services.config().port(),
                         services.config().baseUrl()))
                 .mapEmpty();
@@ -109,6 +125,7 @@ public final class Berth {
 
     /** Flushes pending log entries, then closes the database (stopping an embedded PostgreSQL). */
     public Future<Void> stop() {
+        services.uploadSweeper().stop();
         return usage.close().eventually(() -> vertx.executeBlocking(() -> {
             database.close();
             return null;

@@ -11,7 +11,9 @@ import io.berth.registry.oci.CatalogApi;
 import io.berth.registry.oci.ManifestApi;
 import io.berth.registry.oci.ReferrersApi;
 import io.berth.registry.oci.TagListApi;
+import io.berth.registry.oci.BlobApi;
 import io.berth.registry.oci.TokenApi;
+import io.berth.registry.oci.UploadApi;
 import io.berth.registry.oci.V2FailureHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -39,6 +41,8 @@ final class Routes {
         new ManifestApi(s.v2Access(), s.manifests()).mount(v2);
         new TagListApi(s.config(), s.v2Access(), s.manifests()).mount(v2);
         new ReferrersApi(s.config(), s.v2Access(), s.manifests()).mount(v2);
+        new UploadApi(s.v2Access(), s.uploads(), s.blobs()).mount(v2);
+        new BlobApi(s.v2Access(), s.blobs()).mount(v2);
 
         v2.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "page not found")));
         root.route("/v2*").subRouter(v2);

@@ -39,8 +39,12 @@ public final class ManifestRepository {
     public Future<List<String>> missingBlobs(SqlClient db, long repositoryId, List<String> digests) {
         if (digests.isEmpty()) return Future.succeededFuture(List.of());
         return db.preparedQuery("""
+                        WITH linked AS (
+                            -- held until commit, so a concurrent blob unlink waits and then sees this manifest
+                            SELECT digest FROM repository_blob WHERE repository_id = $1 AND digest = ANY($2::text[])
+                            FOR KEY SHARE)
                         SELECT d.digest FROM unnest($2::text[]) WITH ORDINALITY AS d(digest, n)
-                        WHERE NOT EXISTS (SELECT 1 FROM repository_blob rb WHERE rb.repository_id = $1 AND rb.digest = d.digest)
+                        WHERE d.digest NOT IN (SELECT digest FROM linked)
                         ORDER BY d.n""")
                 .execute(Tuple.tuple().addLong(repositoryId).addArrayOfString(digests.toArray(String[]::new)))
                 .map(rows -> {

@@ -72,18 +72,35 @@ public final class V2Access {
     /** For reads (pull): the repository must exist and be readable. */
     public Future<Granted> pull(RoutingContext ctx, RepositoryName name) {
         RegistryTokens.Claims claims = claims(ctx);
-        Set<RegistryAction> actions = claims.actionsOn(name.toString());
-        boolean granted = actions.contains(RegistryAction.PULL) || actions.contains(RegistryAction.ALL);
+        boolean granted = grantsPull(claims, name);
         return repositories.find(name).compose(repo -> {
             if (repo == null) {
                 return granted ? Future.failedFuture(new BerthException(ErrorCode.NAME_UNKNOWN, "repository not found"))
                         : Future.failedFuture(unauthorized(name, "pull"));
             }
-            if (granted || (repo.isPublic() && config.featureAnonymousAccess())) {
+            if (granted || readableByAll(repo)) {
                 return Future.succeededFuture(new Granted(repo, claims.identity(), Http.clientIp(ctx)));
             }
             return Future.failedFuture(unauthorized(name, "pull"));
         });
+    }
+
+    /**
+     * A read check that never fails the request, for a second repository a request touches (the {@code from} of a
+     * cross-repository mount): the repository when the caller may read it, else null (missing or not readable).
+     */
+    public Future<RepositoryRecord> readable(RoutingContext ctx, RepositoryName name) {
+        boolean granted = grantsPull(claims(ctx), name);
+        return repositories.find(name).map(repo -> repo != null && (granted || readableByAll(repo)) ? repo : null);
+    }
+
+    private static boolean grantsPull(RegistryTokens.Claims claims, RepositoryName name) {
+        Set<RegistryAction> actions = claims.actionsOn(name.toString());
+        return actions.contains(RegistryAction.PULL) || actions.contains(RegistryAction.ALL);
+    }
+
+    private boolean readableByAll(RepositoryRecord repo) {
+        return repo.isPublic() && config.featureAnonymousAccess();
     }
 
     /**

@@ -21,8 +21,12 @@ public interface BlobStorage {
     /** Removes the blob; removing a missing blob succeeds. */
     Future<Void> delete(Digest digest);
 
-    /** Opens the upload's scratch file for appending, creating it when new. Close the stream when done. */
-    Future<WriteStream<Buffer>> appendUpload(String uploadId);
+    /**
+     * Opens the upload's scratch space for writing at {@code offset}, creating it when new. Bytes already stored past
+     * {@code offset} (left by a write that failed before its size was recorded) are discarded first. Fails when fewer
+     * than {@code offset} bytes are stored. End the stream when done; the bytes are durable once {@code end()} succeeds.
+     */
+    Future<WriteStream<Buffer>> appendUpload(String uploadId, long offset);
 
     /** Bytes received so far for the upload (0 when none). */
     Future<Long> uploadSize(String uploadId);

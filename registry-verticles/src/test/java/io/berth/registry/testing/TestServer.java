@@ -24,12 +24,14 @@ public final class TestServer implements AutoCloseable {
     private final Berth berth;
     private final int port;
     private final Path dataDir;
+    private final String dbUri;
 
-    private TestServer(Vertx vertx, Berth berth, int port, Path dataDir) {
+    private TestServer(Vertx vertx, Berth berth, int port, Path dataDir, String dbUri) {
         this.vertx = vertx;
         this.berth = berth;
         this.port = port;
         this.dataDir = dataDir;
+        this.dbUri = dbUri;
     }
 
     public static TestServer start() {
@@ -39,18 +41,33 @@ public final class TestServer implements AutoCloseable {
     /** Starts a node with extra config.yaml keys. */
     public static TestServer start(Map<String, Object> extraConfig) {
         try {
-            Path dataDir = Files.createTempDirectory("berth-test");
+            return start(extraConfig, Files.createTempDirectory("berth-test"), TestDatabase.freshDatabaseUri());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts another node on the same database and data directory (hence the same storage) as {@code other}, on a
+     * port of its own: a restart when {@code other} was closed first, a second node of a cluster when not.
+     */
+    public static TestServer startSharing(TestServer other, Map<String, Object> extraConfig) {
+        return start(extraConfig, other.dataDir, other.dbUri);
+    }
+
+    private static TestServer start(Map<String, Object> extraConfig, Path dataDir, String dbUri) {
+        try {
             int port = freePort();
             var raw = new HashMap<String, Object>();
             raw.put("HTTP_PORT", port);
             raw.put("DATA_DIR", dataDir.toString());
             raw.put("SERVER_HOSTNAME", "127.0.0.1:" + port);
-            raw.put("DB_URI", TestDatabase.freshDatabaseUri());
+            raw.put("DB_URI", dbUri);
             raw.putAll(extraConfig);
             BerthConfig config = ConfigLoader.from(raw);
             Vertx vertx = Vertx.vertx();
             Berth berth = Berth.start(vertx, config).await(2, TimeUnit.MINUTES);
-            return new TestServer(vertx, berth, port, dataDir);
+            return new TestServer(vertx, berth, port, dataDir, dbUri);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

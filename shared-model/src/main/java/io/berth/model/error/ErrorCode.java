@@ -9,6 +9,10 @@ public enum ErrorCode {
     BLOB_UPLOAD_INVALID("BLOB_UPLOAD_INVALID", "invalid_request", 400, "blob upload invalid"),
     BLOB_UPLOAD_UNKNOWN("BLOB_UPLOAD_UNKNOWN", "not_found", 404, "blob upload unknown to registry"),
     RANGE_NOT_SATISFIABLE("BLOB_UPLOAD_INVALID", "invalid_request", 416, "requested range not satisfiable"),
+    /** A blob GET/HEAD whose {@code Range} lies outside the blob. */
+    BLOB_RANGE_NOT_SATISFIABLE("SIZE_INVALID", "invalid_request", 416, "requested range not satisfiable"),
+    /** An upload that would grow past {@code MAXIMUM_LAYER_SIZE}; the session is cancelled. */
+    BLOB_TOO_LARGE("SIZE_INVALID", "invalid_request", 413, "blob exceeds the maximum layer size"),
     DIGEST_INVALID("DIGEST_INVALID", "invalid_request", 400, "provided digest did not match uploaded content"),
     MANIFEST_BLOB_UNKNOWN("MANIFEST_BLOB_UNKNOWN", "invalid_request", 400, "manifest blob unknown to registry"),
     MANIFEST_INVALID("MANIFEST_INVALID", "invalid_request", 400, "manifest invalid"),

@@ -70,10 +70,17 @@ public final class FileSystemStorage implements BlobStorage {
     }
 
     @Override
-    public Future<WriteStream<Buffer>> appendUpload(String uploadId) {
-        return vertx.fileSystem()
-                .open(uploadPath(uploadId).toString(), new OpenOptions().setAppend(true).setCreate(true).setWrite(true))
-                .map(file -> file);
+    public Future<WriteStream<Buffer>> appendUpload(String uploadId, long offset) {
+        String path = uploadPath(uploadId).toString();
+        return vertx.fileSystem().open(path, new OpenOptions().setCreate(true).setWrite(true))
+                .compose(file -> file.size().compose(size -> {
+                    if (size < offset) {
+                        return Future.failedFuture(new IOException("upload " + uploadId + " has " + size
+                                + " bytes in storage, expected " + offset));
+                    }
+                    return size == offset ? Future.succeededFuture() : vertx.fileSystem().truncate(path, offset);
+                }).<WriteStream<Buffer>>map(v -> file.setWritePos(offset))
+                  .onFailure(err -> file.close()));
     }
 
     @Override
