@@ -46,11 +46,11 @@ public final class BlobRepository {
                 .execute(Tuple.of(repositoryId, digest.toString())).mapEmpty();
     }
 
-    /** Whether a manifest of the repository references the blob (as config or layer). */
+    /** Whether a live (not deleted) manifest of the repository references the blob (as config or layer). */
     public Future<Boolean> referencedByManifest(SqlClient db, long repositoryId, Digest digest) {
         return db.preparedQuery("""
                         SELECT EXISTS (SELECT 1 FROM manifest_blob mb JOIN manifest m ON m.id = mb.manifest_id
-                                       WHERE m.repository_id = $1 AND mb.digest = $2)""")
+                                       WHERE m.repository_id = $1 AND mb.digest = $2 AND m.deleted_at IS NULL)""")
                 .execute(Tuple.of(repositoryId, digest.toString()))
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }

@@ -63,8 +63,8 @@ public final class TokenApi {
     private void base(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", challenge.header(null))
-                    .putHeader("Content-Type", "application/json").end("true");
+            // the failure handler adds the challenge; the body is the spec's error envelope (Quay sends "true")
+            ctx.fail(new BerthException(ErrorCode.UNAUTHORIZED, "authentication required"));
             return;
         }
         tokens.verify(header.substring(7).trim())
