@@ -52,10 +52,10 @@ final class Clients {
     }
 
     /**
-     * A rootfs tarball with a statically linked busybox (Debian's busybox-static) and the applet links a Dockerfile
+     * A root filesystem with a statically linked busybox (Debian's busybox-static) and the applet links a Dockerfile
      * RUN needs: a base image small enough to build, push and run with no registry on the internet.
      */
-    static Path busyboxRootfsTar(Path workDir) {
+    static Path busyboxRootfs(Path workDir) {
         Path busybox = List.of(Path.of("/bin/busybox"), Path.of("/usr/bin/busybox")).stream()
                 .filter(Files::isExecutable).findFirst().orElse(null);
         require(busybox != null, "busybox (Debian package busybox-static)");
@@ -67,13 +67,19 @@ final class Clients {
             for (String applet : List.of("sh", "echo", "cat", "ls", "mkdir", "touch", "true", "env", "sha256sum", "wc")) {
                 Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
             }
-            Path tar = workDir.resolve("rootfs.tar");
-            Cli.withFreshHome("tar").run("tar", "-C", rootfs.toString(), "--numeric-owner", "--owner=0", "--group=0",
-                    "-cf", tar.toString(), ".").ok();
-            return tar;
+            return rootfs;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@link #busyboxRootfs} as a tarball, for {@code docker import} and {@code podman import}. */
+    static Path busyboxRootfsTar(Path workDir) {
+        Path rootfs = busyboxRootfs(workDir);
+        Path tar = workDir.resolve("rootfs.tar");
+        Cli.withFreshHome("tar").run("tar", "-C", rootfs.toString(), "--numeric-owner", "--owner=0", "--group=0",
+                "-cf", tar.toString(), ".").ok();
+        return tar;
     }
 
     static Path tempDir(String prefix) {
