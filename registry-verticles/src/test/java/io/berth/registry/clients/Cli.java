@@ -45,6 +45,8 @@ final class Cli {
         this.home = home;
         try {
             Files.createDirectories(home.resolve("docker"));
+            // podman and skopeo refuse to start when REGISTRY_AUTH_FILE names a missing file
+            Files.writeString(home.resolve("auth.json"), "{\"auths\":{}}");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,11 +58,7 @@ final class Cli {
 
     /** A client home in a fresh temporary directory. */
     static Cli withFreshHome(String prefix) {
-        try {
-            return new Cli(Files.createTempDirectory("berth-" + prefix));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Cli(Clients.tempDir(prefix));
     }
 
     Path home() {

@@ -82,11 +82,31 @@ final class Clients {
         return tar;
     }
 
+    /** A fresh directory under this JVM's scratch root, which is deleted when the JVM exits. */
     static Path tempDir(String prefix) {
         try {
-            return Files.createTempDirectory("berth-" + prefix);
+            return Files.createTempDirectory(scratchRoot(), prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path scratchRoot;
+
+    private static synchronized Path scratchRoot() throws IOException {
+        if (scratchRoot == null) {
+            Path root = Files.createTempDirectory("berth-clients");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+            scratchRoot = root;
+        }
+        return scratchRoot;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a leftover scratch directory in /tmp is harmless
         }
     }
 
@@ -121,6 +141,14 @@ final class Clients {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Asserts that a client command failed because the registry refused access, not for any other reason. */
+    static void assertDenied(Cli.Result result) {
+        org.junit.jupiter.api.Assertions.assertNotEquals(0, result.exit(), result.toString());
+        String text = result.all().toLowerCase();
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("unauthorized") || text.contains("denied")
+                || text.contains("authentication required"), "expected an access refusal: " + result);
     }
 
     /** The {@code sha256:…} digest after the last {@code @} of a pulled or inspected reference. */

@@ -115,7 +115,7 @@ class DockerClientIT {
 
         Cli anonymous = Cli.withFreshHome("docker-anonymous");
         var denied = anonymous.run("docker", "pull", image);
-        assertNotEquals(0, denied.exit(), denied.toString());
+        Clients.assertDenied(denied);
 
         Clients.makePublic(server, "alice", "secret");
         anonymous.run("docker", "pull", image).ok();
