@@ -88,7 +88,9 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            berth.stop().eventually(vertx::close).await(60, TimeUnit.SECONDS);
+            // two awaits: a future chained onto vertx.close() would complete on an event loop that no longer runs
+            berth.stop().await(60, TimeUnit.SECONDS);
+            vertx.close().await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
