@@ -26,7 +26,11 @@ final class Clients {
     private Clients() {}
 
     static void require(boolean present, String what) {
-        if (CI) {
+        require(CI, present, what);
+    }
+
+    static void require(boolean ci, boolean present, String what) {
+        if (ci) {
             if (!present) fail(what + " is missing in CI; .ci/run must install and start it");
         } else {
             assumeTrue(present, what + " is missing; skipping (set CI=true to make this a failure)");
