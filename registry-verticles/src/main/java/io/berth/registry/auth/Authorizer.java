@@ -37,6 +37,15 @@ public final class Authorizer {
         return Future.succeededFuture(who.kind() != Identity.Kind.ROBOT && who.username().equals(namespace));
     }
 
+    /**
+     * Whether the caller administers the namespace: a user administers its own; organization administration arrives
+     * with teams. Superusers do not, unless granted like anyone else.
+     */
+    public Future<Boolean> administersNamespace(SqlClient db, Identity who, String namespace) {
+        if (who.anonymous() || who.kind() == Identity.Kind.ROBOT) return Future.succeededFuture(false);
+        return Future.succeededFuture(who.username().equals(namespace) && who.hasScope("user:admin"));
+    }
+
     public boolean isSuperUser(Identity who) {
         return !who.anonymous() && who.kind() != Identity.Kind.ROBOT && config.isSuperUser(who.username())
                 && who.hasScope("super:user");
