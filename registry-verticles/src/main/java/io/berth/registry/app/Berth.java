@@ -8,6 +8,8 @@ import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
+import io.berth.registry.iam.OrganizationRepository;
+import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.ManifestRepository;
@@ -61,7 +63,8 @@ public final class Berth {
                            RegistryTokens tokens, AccountRepository accounts, RepositoryRepository repositoryRows,
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
-                           CredentialService credentials, UserService users, ManifestService manifests,
+                           CredentialService credentials, UserService users, OrganizationService organizations,
+                           ManifestService manifests,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
@@ -86,7 +89,8 @@ public final class Berth {
         var tokens = new RegistryTokens(vertx, secrets, config.registryJwtIssuer(), config.serverHostname());
         var accounts = new AccountRepository();
         var repositoryRows = new RepositoryRepository();
-        var authorizer = new Authorizer(config, repositoryRows);
+        var organizationRows = new OrganizationRepository();
+        var authorizer = new Authorizer(config, repositoryRows, accounts, organizationRows);
         var usage = new UsageLogger(vertx, pool);
         var repositories = new RepositoryService(pool, repositoryRows, accounts, authorizer, usage);
         var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
@@ -95,6 +99,7 @@ public final class Berth {
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
+        var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
         var uploadRows = new UploadRepository();
@@ -104,7 +109,7 @@ public final class Berth {
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, manifests, blobs, uploads,
+                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, blobs, uploads,
                 uploadSweeper);
     }
 

@@ -2,6 +2,7 @@ package io.berth.registry.app;
 
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
+import io.berth.registry.iam.OrganizationApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.repo.RepositoryApi;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -52,6 +53,7 @@ final class Routes {
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
         new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
+        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
