@@ -25,6 +25,7 @@ import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.mail.Mailer;
 import io.berth.registry.oci.V2Access;
 import io.berth.registry.oci.V2Challenge;
 import io.berth.registry.repo.RepositoryRepository;
@@ -64,7 +65,7 @@ public final class Berth {
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
                            CredentialService credentials, UserService users, OrganizationService organizations,
-                           ManifestService manifests,
+                           ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
@@ -109,7 +110,7 @@ public final class Berth {
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, blobs, uploads,
+                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, new Mailer(vertx, config.mail()), blobs, uploads,
                 uploadSweeper);
     }
 
