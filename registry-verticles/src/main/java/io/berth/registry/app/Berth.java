@@ -21,6 +21,17 @@ import io.berth.registry.content.UploadHashes;
 import io.berth.registry.content.UploadRepository;
 import io.berth.registry.content.UploadService;
 import io.berth.registry.gc.UploadSweeper;
+import io.berth.model.build.ProtocolCodec;
+import io.berth.registry.build.BuildApi;
+import io.berth.registry.build.BuildBus;
+import io.berth.registry.build.BuildEvents;
+import io.berth.registry.build.BuildManager;
+import io.berth.registry.build.BuildQueue;
+import io.berth.registry.build.BuildRepository;
+import io.berth.registry.build.BuildService;
+import io.berth.registry.build.UserFileRepository;
+import io.berth.registry.build.UserFileService;
+import io.berth.registry.build.WorkerGateway;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
@@ -51,12 +62,14 @@ public final class Berth {
     private final Database database;
     private final UsageLogger usage;
     private final Services services;
+    private final String localWorker;
 
-    private Berth(Vertx vertx, Database database, UsageLogger usage, Services services) {
+    private Berth(Vertx vertx, Database database, UsageLogger usage, Services services, String localWorker) {
         this.vertx = vertx;
         this.database = database;
         this.usage = usage;
         this.services = services;
+        this.localWorker = localWorker;
     }
 
     /** Every service of a node, for the surfaces to mount and for tests to reach. */
@@ -66,7 +79,9 @@ public final class Berth {
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            ManifestService manifests, Mailer mailer,
-                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
+                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
+                           UserFileService userFiles, BuildService builds, BuildQueue buildQueue,
+                           BuildManager buildManager, WorkerGateway workerGateway, String clusterSecret) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -74,7 +89,7 @@ public final class Berth {
                 .compose(secrets -> Database.open(vertx, config).compose(db -> {
                     try {
                         Services services = wire(vertx, config, secrets, db);
-                        return deploy(vertx, services).map(v -> new Berth(vertx, db, services.usage(), services))
+                        return deploy(vertx, services).map(worker -> new Berth(vertx, db, services.usage(), services, worker))
                                 .onFailure(err -> db.close());
                     } catch (RuntimeException e) {
                         db.close();
@@ -98,7 +113,8 @@ public final class Berth {
         var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
-        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
+        var box = new SecretBox(secrets.databaseKey());
+        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, box);
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
@@ -109,22 +125,40 @@ public final class Berth {
         var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
+        // a standalone node's only worker runs in-process, so a secret of the moment is enough
+        String clusterSecret = config.cluster() != null ? config.cluster().secret()
+                : java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
+        var codec = new ProtocolCodec(clusterSecret);
+        var buildBus = new BuildBus(vertx, codec);
+        var buildRows = new BuildRepository();
+        var buildEvents = new BuildEvents(vertx, config);
+        var userFiles = new UserFileService(config, pool, new UserFileRepository(), blobRows, storage, secrets.databaseKey());
+        var buildQueue = new BuildQueue(config, pool, buildRows, userFiles, tokens, box, buildEvents, buildBus);
+        var builds = new BuildService(config, pool, buildRows, userFiles, box, buildEvents, buildBus, usage);
+        var buildManager = new BuildManager(vertx, db, buildQueue, codec, config.builds().lease());
+        var workerGateway = new WorkerGateway(vertx, buildQueue, codec);
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, new Mailer(vertx, config.mail()), blobs, uploads,
-                uploadSweeper);
+                uploadSweeper, userFiles, builds, buildQueue, buildManager, workerGateway, clusterSecret);
     }
 
-    private static Future<Void> deploy(Vertx vertx, Services services) {
+    /** Deploys the HTTP verticles and background work; the answer is the in-process worker's deployment, or null. */
+    private static Future<String> deploy(Vertx vertx, Services services) {
         Router router = Routes.build(vertx, services);
         router.route().order(-1000).handler(RequestIds::assign);
         var options = new HttpServerOptions().setPort(services.config().port()).setCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        boolean builds = services.config().builds().enabled();
         return vertx.deployVerticle(() -> new HttpVerticle(router, options), new DeploymentOptions().setInstances(instances))
                 .onSuccess(id -> services.uploadSweeper().start())
                 .onSuccess(id -> LOG.info("Berth is listening on port {} as {}", services.config().port(),
                         services.config().baseUrl()))
-                .mapEmpty();
+                .compose(id -> builds ? services.workerGateway().start() : Future.succeededFuture())
+                .onSuccess(v -> {
+                    if (builds) services.buildManager().start();
+                })
+                .compose(v -> LocalWorker.deploy(vertx, services.config(), services.clusterSecret()));
     }
 
     public Services services() { return services; }
@@ -132,7 +166,10 @@ public final class Berth {
     /** Flushes pending log entries, then closes the database (stopping an embedded PostgreSQL). */
     public Future<Void> stop() {
         services.uploadSweeper().stop();
-        return usage.close().eventually(() -> vertx.executeBlocking(() -> {
+        Future<Void> worker = localWorker == null ? Future.succeededFuture() : vertx.undeploy(localWorker);
+        return worker.eventually(() -> services.workerGateway().stop())
+                .eventually(() -> services.buildManager().stop())
+                .eventually(usage::close).eventually(() -> vertx.executeBlocking(() -> {
             database.close();
             return null;
         }, false)).mapEmpty();

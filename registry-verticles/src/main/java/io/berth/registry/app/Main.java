@@ -27,7 +27,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        Vertx vertx;
+        try {
+            vertx = Clustering.vertx(config, new VertxOptions().setPreferNativeTransport(true)).await(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            LOG.error("Berth could not join its cluster: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
         Berth berth;
         try {
             berth = Berth.start(vertx, config).await(10, TimeUnit.MINUTES);

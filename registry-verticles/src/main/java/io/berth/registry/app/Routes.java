@@ -1,5 +1,7 @@
 package io.berth.registry.app;
 
+import io.berth.registry.build.BuildApi;
+import io.berth.registry.build.UserFileApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
@@ -54,6 +56,11 @@ final class Routes {
         api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
         new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
         new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
+        if (s.config().builds().enabled()) {
+            // before the repository API, whose repository path pattern would take the build paths too
+            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles()).mount(api);
+            new UserFileApi(s.userFiles()).mount(vertx, root, s.config().baseUrl());
+        }
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);

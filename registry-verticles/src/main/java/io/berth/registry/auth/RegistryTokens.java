@@ -49,6 +49,16 @@ public final class RegistryTokens {
     }
 
     public String issue(Identity identity, List<Grant> grants) {
+        return issue(identity, grants, LIFETIME_SECONDS);
+    }
+
+    /** A token with which a build may pull and push its own repository, and nothing else. */
+    public String issueForBuild(String buildUuid, String repository, int lifetimeSeconds) {
+        return issue(Identity.build(buildUuid),
+                List.of(new Grant(repository, EnumSet.of(RegistryAction.PULL, RegistryAction.PUSH))), lifetimeSeconds);
+    }
+
+    private String issue(Identity identity, List<Grant> grants, int lifetimeSeconds) {
         var access = new JsonArray();
         for (Grant g : grants) {
             var actions = new JsonArray();
@@ -59,7 +69,12 @@ public final class RegistryTokens {
                 .put("version", 2)
                 .put("entity_kind", identity.anonymous() ? "anonymous" : identity.performerKind())
                 .put("entity_reference", identity.anonymous() ? null : identity.username())
-                .put("kind", identity.anonymous() ? "anonymous" : identity.kind() == Identity.Kind.OAUTH ? "oauth" : "user")
+                .put("kind", switch (identity.kind()) {
+                    case ANONYMOUS -> "anonymous";
+                    case OAUTH -> "oauth";
+                    case BUILD -> "build";
+                    default -> "user";
+                })
                 .put("user", identity.anonymous() ? null : identity.username())
                 .put("account_id", identity.accountId());
         if (identity.scopes() != null) context.put("scopes", new JsonArray(List.copyOf(identity.scopes())));
@@ -71,7 +86,7 @@ public final class RegistryTokens {
                 .setAlgorithm("RS256")
                 .setIssuer(issuer)
                 .setAudience(List.of(audience))
-                .setExpiresInSeconds(LIFETIME_SECONDS)
+                .setExpiresInSeconds(lifetimeSeconds)
                 .setHeader(new JsonObject().put("kid", keyId)));
     }
 
@@ -107,6 +122,7 @@ public final class RegistryTokens {
         Identity.Kind kind = switch (entityKind) {
             case "robot" -> Identity.Kind.ROBOT;
             case "oauth" -> Identity.Kind.OAUTH;
+            case "build" -> Identity.Kind.BUILD;
             default -> Identity.Kind.USER;
         };
         JsonArray scopes = ctx.getJsonArray("scopes");

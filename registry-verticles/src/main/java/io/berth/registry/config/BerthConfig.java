@@ -37,7 +37,24 @@ public record BerthConfig(
         String secretKey,
         String databaseSecretKey,
         Path instanceServiceKeyLocation,
-        Mail mail) {
+        Mail mail,
+        Builds builds,
+        Cluster cluster) {
+
+    /**
+     * Dockerfile builds: on with {@code FEATURE_BUILD_SUPPORT}; {@code namespaceMaximumBuildCount} null is unlimited;
+     * {@code lease} is how long a worker holds a job without a heartbeat; {@code localWorker} runs one worker in the
+     * registry's process when the Docker engine at {@code dockerHost} answers.
+     */
+    public record Builds(boolean enabled, boolean readerLogs, Integer namespaceMaximumBuildCount, Duration lease,
+                         boolean localWorker, String dockerHost) {}
+
+    /**
+     * Membership in a Hazelcast cluster of registry nodes and build workers: {@code members} are the {@code host[:port]}
+     * addresses to join by TCP/IP, {@code host}/{@code port} where this member listens, and every member must hold the
+     * same {@code secret}. Null when the node runs alone.
+     */
+    public record Cluster(List<String> members, String host, int port, String secret) {}
 
     /** SMTP settings; mailing is on when {@code FEATURE_MAILING} is and a {@code MAIL_SERVER} is configured. */
     public record Mail(boolean enabled, String server, int port, boolean useTls, String username, String password,

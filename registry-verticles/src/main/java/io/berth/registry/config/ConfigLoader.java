@@ -38,14 +38,16 @@ public final class ConfigLoader {
             "ACTION_LOG_AUDIT_LOGINS", "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
             "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_MAILING", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
             "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
+            "FEATURE_BUILD_SUPPORT", "FEATURE_READER_BUILD_LOGS", "DEFAULT_NAMESPACE_MAXIMUM_BUILD_COUNT",
             // Berth's own keys
-            "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION");
+            "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION", "BUILD_LEASE", "BUILD_LOCAL_WORKER", "BUILD_DOCKER_HOST",
+            "CLUSTER_MEMBERS", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_SECRET");
 
     /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
     private static final Set<String> ACCEPTED = Set.of(
             "AUTHENTICATION_TYPE", "BUILDLOGS_REDIS", "USER_EVENTS_REDIS", "DB_CONNECTION_ARGS",
             "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS", "FEATURE_DIRECT_LOGIN",
-            "FEATURE_BUILD_SUPPORT", "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION", "FEATURE_APP_SPECIFIC_TOKENS",
+            "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION", "FEATURE_APP_SPECIFIC_TOKENS",
             "FEATURE_CHANGE_TAG_EXPIRATION", "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
             "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
             "FEATURE_REPO_MIRROR", "FEATURE_TEAM_SYNCING", "FEATURE_USER_LOG_ACCESS", "FEATURE_USER_METADATA",
@@ -136,7 +138,31 @@ public final class ConfigLoader {
                 r.string("SECRET_KEY", null),
                 r.string("DATABASE_SECRET_KEY", null),
                 keyLocation(r.string("INSTANCE_SERVICE_KEY_LOCATION", null)),
-                mail(r));
+                mail(r),
+                builds(r),
+                cluster(r));
+    }
+
+    private static BerthConfig.Builds builds(Reader r) {
+        String limit = r.string("DEFAULT_NAMESPACE_MAXIMUM_BUILD_COUNT", null);
+        Integer max = limit == null ? null : r.integer("DEFAULT_NAMESPACE_MAXIMUM_BUILD_COUNT", 0, 0, 1_000_000);
+        Duration lease = r.duration("BUILD_LEASE", "60s");
+        if (lease.toSeconds() < 3) throw new ConfigException("BUILD_LEASE must be at least 3s, got: " + lease);
+        return new BerthConfig.Builds(r.bool("FEATURE_BUILD_SUPPORT", true), r.bool("FEATURE_READER_BUILD_LOGS", false),
+                max, lease, r.bool("BUILD_LOCAL_WORKER", true),
+                r.string("BUILD_DOCKER_HOST", "unix:///var/run/docker.sock"));
+    }
+
+    /** Clustered only when members are listed; then a shared secret is required. */
+    private static BerthConfig.Cluster cluster(Reader r) {
+        List<String> members = r.stringList("CLUSTER_MEMBERS", List.of());
+        if (members.isEmpty()) return null;
+        String secret = r.string("CLUSTER_SECRET", null);
+        if (secret == null || secret.length() < 16) {
+            throw new ConfigException("CLUSTER_SECRET must be set to at least 16 characters when CLUSTER_MEMBERS is");
+        }
+        return new BerthConfig.Cluster(List.copyOf(members), r.string("CLUSTER_HOST", "127.0.0.1"),
+                r.integer("CLUSTER_PORT", 5701, 0, 65535), secret);
     }
 
     /** {@code DISTRIBUTED_STORAGE_CONFIG: {default: [LocalStorage, {storage_path: /x}]}}; the preferred location wins. */

@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -29,13 +31,20 @@ public final class Database implements AutoCloseable {
 
     private final EmbeddedPostgres embedded;
     private final Pool pool;
+    private final PgConnectOptions connectOptions;
 
-    private Database(EmbeddedPostgres embedded, Pool pool) {
+    private Database(EmbeddedPostgres embedded, Pool pool, PgConnectOptions connectOptions) {
         this.embedded = embedded;
         this.pool = pool;
+        this.connectOptions = connectOptions;
     }
 
     public Pool pool() { return pool; }
+
+    /** A connection of its own, outside the pool: for session state such as advisory locks, which die with it. */
+    public Future<SqlConnection> dedicatedConnection(Vertx vertx) {
+        return PgConnection.connect(vertx, connectOptions).map(c -> c);
+    }
 
     /** Starts (or connects to) PostgreSQL and migrates it; blocking work runs off the event loop. */
     public static Future<Database> open(Vertx vertx, BerthConfig config) {
@@ -60,7 +69,7 @@ public final class Database implements AutoCloseable {
                     .setCachePreparedStatements(true);
             if (target.password() != null) connect.setPassword(target.password());
             Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(16)).connectingTo(connect).using(vertx).build();
-            return new Database(embedded, pool);
+            return new Database(embedded, pool, connect);
         }, false);
     }
 

@@ -43,6 +43,29 @@ public final class RepositoryService {
     }
 
     /**
+     * The repository named by a path with the caller's role, failing as Quay does: a caller who cannot read it gets
+     * 401 (anonymous) or 403 whether or not it exists; one who can read but needs more gets 403; missing → 404 only
+     * to callers who could have seen it. {@code scope} is the OAuth scope the call needs.
+     */
+    public Future<Access> require(Identity who, String namespace, String repository, Role needed, String scope) {
+        RepositoryName name;
+        try {
+            name = new RepositoryName(namespace, repository);
+        } catch (BerthException e) {
+            return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
+        }
+        return access(who, name).compose(a -> {
+            boolean scoped = who.anonymous() || who.hasScope(scope);
+            if (a.repository() != null && a.role().atLeast(needed) && scoped) return Future.succeededFuture(a);
+            if (a.repository() == null && !who.anonymous() && who.username().equals(name.namespace())) {
+                return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
+            }
+            if (who.anonymous()) return Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication"));
+            return Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"));
+        });
+    }
+
+    /**
      * Creates a repository. When {@code ifMissing} is set, an existing one is returned instead of an error (the
      * push-creates path, where two concurrent pushes may race).
      */

@@ -32,6 +32,7 @@ public enum ErrorCode {
     INVALID_REQUEST("INVALID_REQUEST", "invalid_request", 400, "Invalid request"),
     NOT_FOUND("NAME_UNKNOWN", "not_found", 404, "Not Found"),
     CONFLICT("INVALID_REQUEST", "invalid_request", 409, "Conflict"),
+    TOO_MANY_REQUESTS("TOOMANYREQUESTS", "too_many_requests", 429, "Too many requests"),
     PAYLOAD_TOO_LARGE("SIZE_INVALID", "invalid_request", 413, "request body too large"),
     INTERNAL("UNKNOWN", "internal_error", 500, "internal server error");
 

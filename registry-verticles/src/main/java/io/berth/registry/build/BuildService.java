@@ -1,0 +1,155 @@
+package io.berth.registry.build;
+
+import io.berth.model.build.BuildPhase;
+import io.berth.model.build.RegistryCredentials;
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
+import io.berth.model.oci.Digester;
+import io.berth.registry.auth.Identity;
+import io.berth.registry.auth.SecretBox;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.repo.RepositoryRecord;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Starting, listing, reading and cancelling builds of a repository the caller was granted access to (the API checks
+ * that through the Authorizer first). A new build is a row first; workers are woken after the commit.
+ */
+public final class BuildService {
+    private final BerthConfig config;
+    private final Pool pool;
+    private final BuildRepository builds;
+    private final UserFileService files;
+    private final SecretBox box;
+    private final BuildEvents events;
+    private final BuildBus bus;
+    private final UsageLogger usage;
+
+    public BuildService(BerthConfig config, Pool pool, BuildRepository builds, UserFileService files, SecretBox box,
+                        BuildEvents events, BuildBus bus, UsageLogger usage) {
+        this.config = config;
+        this.pool = pool;
+        this.builds = builds;
+        this.files = files;
+        this.box = box;
+        this.events = events;
+        this.bus = bus;
+        this.usage = usage;
+    }
+
+    /**
+     * What to build: a dropped file or an archive URL, the context directory and the Dockerfile in it (both relative
+     * to the source's root, as the API normalised them), the tags, and credentials for private base images (or null).
+     */
+    public record Request(String fileId, String archiveUrl, String context, String dockerfilePath, List<String> tags,
+                          RegistryCredentials pullCredentials) {}
+
+    public Future<BuildRecord> start(Identity who, RepositoryRecord repo, Request request, String ip) {
+        Future<String> displayName;
+        var jobConfig = new JsonObject()
+                .put("context", request.context())
+                .put("dockerfile_path", request.dockerfilePath())
+                .put("docker_tags", new JsonArray(List.copyOf(request.tags())));
+        if (request.fileId() != null) {
+            jobConfig.put("file_id", request.fileId());
+            displayName = files.ownUploaded(who, request.fileId()).map(f -> f.digest().substring("sha256:".length(), 14));
+        } else {
+            jobConfig.put("archive_url", request.archiveUrl());
+            displayName = Future.succeededFuture(Digester.sha256(request.archiveUrl().getBytes(StandardCharsets.UTF_8))
+                    .hex().substring(0, 7));
+        }
+        String sealed = request.pullCredentials() == null ? null : box.seal(new JsonObject()
+                .put("registry", request.pullCredentials().registry())
+                .put("username", request.pullCredentials().username())
+                .put("password", request.pullCredentials().password()).encode());
+        Integer limit = config.builds().namespaceMaximumBuildCount();
+        return displayName.compose(name -> pool.withTransaction(tx -> builds.lockNamespace(tx, repo.namespaceId())
+                        .compose(v -> limit == null ? Future.succeededFuture(0L) : builds.countAlive(tx, repo.namespaceId()))
+                        .compose(alive -> {
+                            if (limit != null && alive >= limit) {
+                                return Future.failedFuture(new BerthException(ErrorCode.TOO_MANY_REQUESTS,
+                                        "Maximum queued build rate exceeded."));
+                            }
+                            return builds.insert(tx, UUID.randomUUID(), repo.id(), repo.namespaceId(), name, jobConfig,
+                                    who.accountId(), sealed);
+                        })
+                        .compose(id -> builds.findById(tx, id))))
+                .onSuccess(build -> {
+                    usage.log("build_dockerfile", repo.namespaceId(), who, repo.id(), ip, new JsonObject()
+                            .put("repo", repo.name()).put("namespace", repo.namespace())
+                            .put("build_uuid", build.uuid().toString()).put("docker_tags", jobConfig.getJsonArray("docker_tags"))
+                            .put("is_manual", true).put("manual_user", who.username())
+                            .put(request.fileId() != null ? "fileid" : "archive_url",
+                                    request.fileId() != null ? request.fileId() : request.archiveUrl()));
+                    events.queued(build);
+                    bus.wake();
+                });
+    }
+
+    public Future<List<BuildRecord>> list(RepositoryRecord repo, Long since, int limit) {
+        return builds.list(pool, repo.id(), since, limit);
+    }
+
+    /** The build of the repository with that uuid, or a 404. */
+    public Future<BuildRecord> get(RepositoryRecord repo, String uuid) {
+        UUID id;
+        try {
+            id = UUID.fromString(uuid);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(notFound());
+        }
+        return builds.find(pool, id).compose(b -> b == null || b.repositoryId() != repo.id()
+                ? Future.failedFuture(notFound()) : Future.succeededFuture(b));
+    }
+
+    public Future<BuildRepository.LogPage> logs(BuildRecord build, int start, int limit) {
+        return builds.logs(pool, build.id(), start, limit);
+    }
+
+    /**
+     * Cancels a build that has not reached its push: a queued one at once; a running one is marked and its worker
+     * told to stop, and it ends {@code cancelled} when the worker reports back (or its lease lapses).
+     */
+    public Future<Void> cancel(Identity who, BuildRecord build, String ip) {
+        return pool.withTransaction(tx -> builds.lock(tx, build.id()).compose(held -> {
+                    boolean queued = held.phase() == BuildPhase.WAITING
+                            || (held.phase() == BuildPhase.INTERNAL_ERROR && held.retriesRemaining() > 0);
+                    if (queued) {
+                        return builds.finish(tx, held.id(), BuildPhase.CANCELLED, null, null, null)
+                                .compose(v -> builds.appendLog(tx, held.id(), List.of(BuildLog.phase("cancelled", null))))
+                                .map(true);
+                    }
+                    if (held.phase() == BuildPhase.BUILD_SCHEDULED || held.phase() == BuildPhase.UNPACKING
+                            || held.phase() == BuildPhase.PULLING || held.phase() == BuildPhase.BUILDING) {
+                        return builds.requestCancel(tx, held.id()).map(false);
+                    }
+                    return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST,
+                            "Build is currently running or has finished"));
+                }))
+                .compose(ended -> {
+                    usage.log("cancel_build", build.namespaceId(), who, build.repositoryId(), ip, new JsonObject()
+                            .put("build_id", build.uuid().toString()).put("repo", build.repositoryName())
+                            .put("namespace", build.namespace()));
+                    if (!ended) {
+                        bus.cancel(build.uuid().toString());
+                        return Future.succeededFuture();
+                    }
+                    return builds.findById(pool, build.id()).map(b -> {
+                        events.finished(b);
+                        return null;
+                    });
+                });
+    }
+
+    private static BerthException notFound() {
+        return new BerthException(ErrorCode.NOT_FOUND, "Build not found");
+    }
+}
