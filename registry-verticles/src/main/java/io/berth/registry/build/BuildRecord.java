@@ -20,6 +20,8 @@ public record BuildRecord(long id, UUID uuid, long repositoryId, long namespaceI
         return phase == BuildPhase.INTERNAL_ERROR && retriesRemaining == 0 ? BuildPhase.EXPIRED : phase;
     }
 
-    /** Whether nothing more will happen to the build. */
-    public boolean finished() { return shownPhase().terminal(); }
+    /** Whether nothing more will happen to the build: an internal error with tries left waits for its retry. */
+    public boolean finished() {
+        return phase == BuildPhase.INTERNAL_ERROR ? retriesRemaining == 0 : phase.terminal();
+    }
 }

@@ -118,8 +118,7 @@ public final class BuildRepository {
     public Future<Long> claim(SqlClient tx, String workerId, UUID leaseToken, long leaseSeconds) {
         return tx.preparedQuery("""
                         WITH next AS (
-                            SELECT b.id FROM build b
-                            WHERE """ + CLAIMABLE + """
+                            SELECT b.id FROM build b WHERE""" + " " + CLAIMABLE + """
                             ORDER BY (SELECT count(*) FROM build o
                                       WHERE o.namespace_id = b.namespace_id AND o.lease_token IS NOT NULL),
                                      b.available_after, b.id
