@@ -74,6 +74,7 @@ final class JobRun {
         String message = null;
         String imageId = null;
         Map<String, String> digests = new LinkedHashMap<>();
+        List<ImageName> pulled = new java.util.ArrayList<>();
         Path work = null;
         try {
             work = Files.createTempDirectory(Files.createDirectories(config.workDir()), "build-");
@@ -90,6 +91,7 @@ final class JobRun {
             for (ImageName base : bases) {
                 logs.line("Pulling base image " + base, null);
                 executor.pull(base, job.pullCredentials(), logs, cancel);
+                pulled.add(base);
             }
             phase(BuildPhase.BUILDING, Map.of());
             imageId = executor.build(context, dockerfile, job.pullCredentials(), localTag, logs, cancel);
@@ -115,7 +117,9 @@ final class JobRun {
         } finally {
             vertx.cancelTimer(heartbeats);
             vertx.cancelTimer(shipping);
+            // leave the engine as found: its disk is shared by every build to come
             if (imageId != null) executor.untag(localTag);
+            pulled.forEach(base -> executor.untag(base.toString()));
             if (work != null) delete(work);
         }
         if (outcome == Outcome.INTERNAL_ERROR && stop == Stop.SHUTDOWN) message = "The build worker shut down";

@@ -24,6 +24,13 @@ import java.util.concurrent.TimeUnit;
  * builds until stopped. Environment variables {@code BERTH_<KEY>} override the file's keys.
  */
 public final class WorkerMain {
+    static {
+        // the worker's own logging setup; a registry that embeds the worker keeps its logback.xml
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "berth-builder-logback.xml");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
     private static final String USAGE = "usage: java -jar berth-builder.jar --config worker.yaml";
 

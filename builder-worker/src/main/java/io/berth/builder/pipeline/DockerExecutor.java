@@ -33,6 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DockerExecutor implements BuildExecutor {
     /** Tagging, pushing and untagging a repository:tag must not interleave with another build's on this engine. */
     private static final ReentrantLock PUSHING = new ReentrantLock();
+    private static final java.util.regex.Pattern IMAGE_REFUSED = java.util.regex.Pattern.compile(
+            "unauthorized|denied|not found|manifest unknown|does not exist|no such host|invalid reference",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final DockerClient docker;
 
@@ -61,8 +64,18 @@ public final class DockerExecutor implements BuildExecutor {
             await(callback, cancel);
         } catch (NotFoundException | DockerClientException e) {
             throw new UserError("Could not pull base image " + image + ": " + e.getMessage());
+        } catch (DockerException e) {
+            // the engine answered, and about the image: refused or unknown to its registry is the user's to fix
+            if (!IMAGE_REFUSED.matcher(String.valueOf(e.getMessage())).find()) throw e;
+            throw new UserError("Could not pull base image " + image + ": " + engineMessage(e));
         }
         if (callback.error != null) throw new UserError("Could not pull base image " + image + ": " + callback.error);
+    }
+
+    /** The engine's own message inside docker-java's "Status 500: {"message": …}". */
+    private static String engineMessage(DockerException e) {
+        var m = java.util.regex.Pattern.compile("\\{\"message\":\"(.*)\"}").matcher(String.valueOf(e.getMessage()));
+        return m.find() ? m.group(1) : e.getMessage();
     }
 
     @Override

@@ -89,7 +89,7 @@ public final class FetchContextStep {
     }
 
     private static void clone(BuildSource.Git git, Path root) throws IOException, UserError {
-        try (Git repo = Git.cloneRepository().setURI(git.url()).setDirectory(root.toFile()).setNoCheckout(true)
+        try (Git repo = Git.cloneRepository().setURI(git.url()).setDirectory(root.toFile())
                 .setTimeout(180).call()) {
             ObjectId commit = repo.getRepository().resolve(git.commit() + "^{commit}");
             if (commit == null) throw new UserError("Commit " + git.commit() + " is not in " + git.url());

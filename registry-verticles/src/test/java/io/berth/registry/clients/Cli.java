@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * output. Each instance has a home of its own, so credentials never leak between tests or from the developer's
  * machine: docker reads {@code DOCKER_CONFIG}, the containers tools read {@code REGISTRY_AUTH_FILE}.
  */
-final class Cli {
+public final class Cli {
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
     private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -25,12 +25,12 @@ final class Cli {
     private final Map<String, String> env = new HashMap<>();
 
     /** The outcome of one command; {@link #ok()} turns a non-zero exit into a test failure that shows the output. */
-    record Result(List<String> command, int exit, String out, String err) {
-        String all() {
+    public record Result(List<String> command, int exit, String out, String err) {
+        public String all() {
             return out + err;
         }
 
-        Result ok() {
+        public Result ok() {
             if (exit != 0) throw new AssertionError("command failed: " + this);
             return this;
         }
@@ -57,23 +57,23 @@ final class Cli {
     }
 
     /** A client home in a fresh temporary directory. */
-    static Cli withFreshHome(String prefix) {
+    public static Cli withFreshHome(String prefix) {
         return new Cli(Clients.tempDir(prefix));
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
-    Result run(String... command) {
+    public Result run(String... command) {
         return run(DEFAULT_TIMEOUT, null, command);
     }
 
-    Result runWithInput(String stdin, String... command) {
+    public Result runWithInput(String stdin, String... command) {
         return run(DEFAULT_TIMEOUT, stdin, command);
     }
 
-    Result run(Duration timeout, String stdin, String... command) {
+    public Result run(Duration timeout, String stdin, String... command) {
         int n = RUNS.incrementAndGet();
         Path out = home.resolve("run-" + n + ".out");
         Path err = home.resolve("run-" + n + ".err");

@@ -20,12 +20,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What the real-client tests need from the machine, and small shared steps. A missing client skips the test on a
  * developer's machine but fails it in CI ({@code CI=true}), where {@code .ci/run} must have installed it.
  */
-final class Clients {
-    static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
+public final class Clients {
+    public static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
 
     private Clients() {}
 
-    static void require(boolean present, String what) {
+    public static void require(boolean present, String what) {
         require(CI, present, what);
     }
 
@@ -42,7 +42,7 @@ final class Clients {
     }
 
     /** The docker CLI and a daemon that answers it. */
-    static void requireDocker() {
+    public static void requireDocker() {
         requireTool("docker");
         boolean answers = Cli.withFreshHome("docker-info").run(Duration.ofSeconds(60), null, "docker", "info").exit() == 0;
         require(answers, "a running dockerd (docker info)");
@@ -59,7 +59,7 @@ final class Clients {
      * A root filesystem with a statically linked busybox (Debian's busybox-static) and the applet links a Dockerfile
      * RUN needs: a base image small enough to build, push and run with no registry on the internet.
      */
-    static Path busyboxRootfs(Path workDir) {
+    public static Path busyboxRootfs(Path workDir) {
         Path busybox = List.of(Path.of("/bin/busybox"), Path.of("/usr/bin/busybox")).stream()
                 .filter(Files::isExecutable).findFirst().orElse(null);
         require(busybox != null, "busybox (Debian package busybox-static)");
@@ -78,7 +78,7 @@ final class Clients {
     }
 
     /** {@link #busyboxRootfs} as a tarball, for {@code docker import} and {@code podman import}. */
-    static Path busyboxRootfsTar(Path workDir) {
+    public static Path busyboxRootfsTar(Path workDir) {
         Path rootfs = busyboxRootfs(workDir);
         Path tar = workDir.resolve("rootfs.tar");
         Cli.withFreshHome("tar").run("tar", "-C", rootfs.toString(), "--numeric-owner", "--owner=0", "--group=0",
@@ -87,7 +87,7 @@ final class Clients {
     }
 
     /** A fresh directory under this JVM's scratch root, which is deleted when the JVM exits. */
-    static Path tempDir(String prefix) {
+    public static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(scratchRoot(), prefix);
         } catch (IOException e) {
@@ -122,7 +122,7 @@ final class Clients {
         }
     }
 
-    static void writeFile(Path file, String content) {
+    public static void writeFile(Path file, String content) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, content);
@@ -135,7 +135,7 @@ final class Clients {
      * Makes a repository public through the repository service, as the Quay endpoint
      * ({@code POST /api/v1/repository/{ns}/{name}/changevisibility}) will once it exists.
      */
-    static void makePublic(TestServer server, String namespace, String name) {
+    public static void makePublic(TestServer server, String namespace, String name) {
         var repositories = server.services().repositories();
         try {
             var repo = repositories.find(RepositoryName.parse(namespace + "/" + name, null)).await(30, TimeUnit.SECONDS);
@@ -156,7 +156,7 @@ final class Clients {
     }
 
     /** The {@code sha256:…} digest after the last {@code @} of a pulled or inspected reference. */
-    static String digestIn(String text) {
+    public static String digestIn(String text) {
         var m = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}").matcher(text);
         String last = null;
         while (m.find()) last = m.group();
