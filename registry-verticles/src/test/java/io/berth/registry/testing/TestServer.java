@@ -1,6 +1,8 @@
 package io.berth.registry.testing;
 
 import io.berth.registry.app.Berth;
+import io.berth.registry.app.Clustering;
+import io.vertx.core.VertxOptions;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.config.ConfigLoader;
 import io.berth.registry.iam.Account;
@@ -65,7 +67,8 @@ public final class TestServer implements AutoCloseable {
             raw.put("DB_URI", dbUri);
             raw.putAll(extraConfig);
             BerthConfig config = ConfigLoader.from(raw);
-            Vertx vertx = Vertx.vertx();
+            // standalone, or a cluster member when the config lists CLUSTER_MEMBERS
+            Vertx vertx = Clustering.vertx(config, new VertxOptions()).await(2, TimeUnit.MINUTES);
             Berth berth = Berth.start(vertx, config).await(2, TimeUnit.MINUTES);
             return new TestServer(vertx, berth, port, dataDir, dbUri);
         } catch (IOException e) {
