@@ -7,6 +7,7 @@ import io.berth.model.oci.Digester;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.BlobRepository;
+import io.berth.registry.content.ChunkSink;
 import io.berth.registry.storage.BlobStorage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -96,14 +97,16 @@ public final class UserFileService {
         }
         String scratch = file.id().toString();
         Digester digester = Digester.sha256();
-        long[] size = {0};
+        var tooLarge = new BerthException(ErrorCode.PAYLOAD_TOO_LARGE, "A build context may have at most " + MAX_SIZE + " bytes");
         return storage.appendUpload(scratch, 0)
-                .compose(out -> body.pipeTo(new CountingSink(out, digester, size, MAX_SIZE)))
-                .compose(v -> {
+                .map(out -> new ChunkSink(out, digester, MAX_SIZE, tooLarge))
+                .compose(sink -> body.pipeTo(sink).map(sink))
+                .compose(sink -> {
                     Digest digest = digester.digest();
+                    long size = sink.written();
                     return storage.commitUpload(scratch, digest)
-                            .compose(x -> pool.withTransaction(tx -> blobs.insert(tx, digest, size[0])
-                                    .compose(y -> files.uploaded(tx, file.id(), digest.toString(), size[0]))))
+                            .compose(x -> pool.withTransaction(tx -> blobs.insert(tx, digest, size)
+                                    .compose(y -> files.uploaded(tx, file.id(), digest.toString(), size))))
                             .compose(first -> first ? Future.<Void>succeededFuture()
                                     : Future.failedFuture(new BerthException(ErrorCode.CONFLICT,
                                             "The file was uploaded already")));

@@ -13,26 +13,39 @@ import java.util.function.BooleanSupplier;
 /**
  * The write side of an upload chunk: counts and hashes each buffer on its way to storage, and refuses the write that
  * would take the upload past the size limit or that comes after the upload's lease was lost. Never holds more than
- * the buffer in hand.
+ * the buffer in hand. Also the sink of other streamed uploads (files dropped for builds), with their own refusal.
  */
-final class ChunkSink implements WriteStream<Buffer> {
+public final class ChunkSink implements WriteStream<Buffer> {
     private final WriteStream<Buffer> storage;
     private final Digester digester;
     private final long base;
     private final long limit;
     private final BooleanSupplier leaseLost;
+    private final BerthException tooLarge;
     private long written;
     private BerthException refusal;
 
     ChunkSink(WriteStream<Buffer> storage, Digester digester, long base, long limit, BooleanSupplier leaseLost) {
+        this(storage, digester, base, limit, leaseLost, new BerthException(ErrorCode.BLOB_TOO_LARGE,
+                "blob exceeds the maximum layer size of " + limit + " bytes"));
+    }
+
+    /** A sink from offset 0 without a lease, failing with {@code tooLarge} past {@code limit} bytes. */
+    public ChunkSink(WriteStream<Buffer> storage, Digester digester, long limit, BerthException tooLarge) {
+        this(storage, digester, 0, limit, () -> false, tooLarge);
+    }
+
+    private ChunkSink(WriteStream<Buffer> storage, Digester digester, long base, long limit, BooleanSupplier leaseLost,
+                      BerthException tooLarge) {
         this.storage = storage;
         this.digester = digester;
         this.base = base;
         this.limit = limit;
         this.leaseLost = leaseLost;
+        this.tooLarge = tooLarge;
     }
 
-    long written() { return written; }
+    public long written() { return written; }
 
     /** Why a write was refused, or null. */
     BerthException refusal() { return refusal; }
@@ -41,8 +54,7 @@ final class ChunkSink implements WriteStream<Buffer> {
     public Future<Void> write(Buffer data) {
         if (refusal != null) return Future.failedFuture(refusal);
         if (base + written + data.length() > limit) {
-            refusal = new BerthException(ErrorCode.BLOB_TOO_LARGE,
-                    "blob exceeds the maximum layer size of " + limit + " bytes");
+            refusal = tooLarge;
             return Future.failedFuture(refusal);
         }
         if (leaseLost.getAsBoolean()) {
