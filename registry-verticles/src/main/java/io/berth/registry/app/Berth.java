@@ -8,6 +8,8 @@ import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
+import io.berth.registry.auth.SessionRepository;
+import io.berth.registry.auth.Sessions;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.UserService;
@@ -66,7 +68,8 @@ public final class Berth {
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            ManifestService manifests, Mailer mailer,
-                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
+                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
+                           Sessions sessions) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -98,8 +101,12 @@ public final class Berth {
         var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
-        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
-        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
+        var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
+                config.preferredUrlScheme().equals("https"));
+        var credentials = new CredentialService(config, pool, accounts, passwords, oauthTokens,
+                new SecretBox(secrets.databaseKey()), usage);
+        var mailer = new Mailer(vertx, config.mail());
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
@@ -110,8 +117,8 @@ public final class Berth {
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, new Mailer(vertx, config.mail()), blobs, uploads,
-                uploadSweeper);
+                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, mailer,
+                blobs, uploads, uploadSweeper, sessions);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

@@ -41,7 +41,7 @@ public final class OrganizationApi {
                 .compose(org -> authorizer.administersNamespace(pool, who, org.username()).map(admin -> {
                     var view = new JsonObject()
                             .put("name", org.username())
-                            .put("avatar", UserApi.avatar(org))
+                            .put("avatar", Avatars.of(org))
                             .put("is_admin", admin)
                             .put("is_member", admin)
                             .put("tag_expiration_s", org.removedTagExpirationS())
