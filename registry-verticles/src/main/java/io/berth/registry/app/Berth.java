@@ -1,8 +1,10 @@
 package io.berth.registry.app;
 
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.CredentialService;
 import io.berth.registry.auth.OAuthTokenRepository;
+import io.berth.registry.auth.OAuthProvider;
 import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
@@ -69,7 +71,7 @@ public final class Berth {
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
-                           Sessions sessions) {}
+                           Sessions sessions, ApplicationService applications, OAuthProvider oauthProvider) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -101,13 +103,15 @@ public final class Berth {
         var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
+        var box = new SecretBox(secrets.databaseKey());
         var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
                 config.preferredUrlScheme().equals("https"));
-        var credentials = new CredentialService(config, pool, accounts, passwords, oauthTokens,
-                new SecretBox(secrets.databaseKey()), usage);
+        var credentials = new CredentialService(config, pool, accounts, passwords, oauthTokens, box, usage);
         var mailer = new Mailer(vertx, config.mail());
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
+        var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
+        var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
         var uploadRows = new UploadRepository();
@@ -118,7 +122,7 @@ public final class Berth {
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, mailer,
-                blobs, uploads, uploadSweeper, sessions);
+                blobs, uploads, uploadSweeper, sessions, applications, oauthProvider);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

@@ -1,5 +1,7 @@
 package io.berth.registry.app;
 
+import io.berth.registry.auth.ApplicationApi;
+import io.berth.registry.auth.OAuthApi;
 import io.berth.registry.auth.SessionApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
@@ -21,8 +23,8 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
 /**
- * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST) and the few browser
- * pages Quay keeps at the root ({@code /csrf_token}, {@code /confirm}).
+ * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST), /oauth (Berth as an
+ * OAuth provider) and the few browser pages Quay keeps at the root ({@code /csrf_token}, {@code /confirm}).
  */
 final class Routes {
     private Routes() {}
@@ -62,9 +64,14 @@ final class Routes {
         var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
         sessionApi.mount(api);
         new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
+        new ApplicationApi(s.applications()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
+
+        Router oauth = Router.router(vertx);
+        new OAuthApi(s.oauthProvider(), apiAuth).mount(oauth);
+        root.route("/oauth*").subRouter(oauth);
         sessionApi.mountRoot(root);
         userApi.mountRoot(root);
         return root;

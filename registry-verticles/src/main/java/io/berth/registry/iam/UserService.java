@@ -4,6 +4,7 @@ import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.auth.OAuthScopes;
 import io.berth.registry.auth.OAuthTokenRepository;
 import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.auth.PasswordHasher;
@@ -87,12 +88,13 @@ public final class UserService {
                             }
                             return insert(tx, username, email, hash);
                         })
+                        // the bootstrap app's client secret is never handed out, so none is stored ("")
                         .compose(account -> !withToken ? Future.succeededFuture(new Created(account, null))
-                                : oauthRows.ensureApplication(tx, account.id(), account.username(),
-                                                OAuthTokens.random(40), "automation")
+                                : oauthRows.ensureApplication(tx, account.id(), account.username(), "", "automation",
+                                                "Application token generated via /api/v1/user/initialize")
                                         .compose(appId -> oauthTokens.mint(tx, appId, account.id(),
-                                                OAuthTokens.ALL_SCOPES, INITIAL_TOKEN_LIFETIME))
-                                        .map(token -> new Created(account, token)))))
+                                                OAuthScopes.ALL, INITIAL_TOKEN_LIFETIME, null))
+                                        .map(minted -> new Created(account, minted.token())))))
                 .onSuccess(created -> logCreated(created.account(), identityOf(created.account()), ip));
     }
 
