@@ -12,8 +12,10 @@ import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
 import io.berth.registry.auth.SessionRepository;
 import io.berth.registry.auth.Sessions;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.ManifestRepository;
@@ -71,7 +73,8 @@ public final class Berth {
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
-                           Sessions sessions, ApplicationService applications, OAuthProvider oauthProvider) {}
+                           Sessions sessions, NamespaceService namespaces, ApplicationService applications,
+                           OAuthProvider oauthProvider, SuperuserService superusers) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -110,8 +113,10 @@ public final class Berth {
         var mailer = new Mailer(vertx, config.mail());
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
+        var namespaces = new NamespaceService(pool, authorizer, accounts, organizationRows, oauthTokens, sessions, usage);
         var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
         var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
+        var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
         var uploadRows = new UploadRepository();
@@ -122,7 +127,7 @@ public final class Berth {
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, mailer,
-                blobs, uploads, uploadSweeper, sessions, applications, oauthProvider);
+                blobs, uploads, uploadSweeper, sessions, namespaces, applications, oauthProvider, superusers);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

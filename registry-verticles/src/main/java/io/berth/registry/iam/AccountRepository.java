@@ -2,10 +2,13 @@ package io.berth.registry.iam;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -87,11 +90,55 @@ public final class AccountRepository {
                 .execute(Tuple.of(id, email)).mapEmpty();
     }
 
+    public Future<Void> setEnabled(SqlClient db, long id, boolean enabled) {
+        return db.preparedQuery("UPDATE account SET enabled = $2 WHERE id = $1").execute(Tuple.of(id, enabled)).mapEmpty();
+    }
+
+    /** Renames an account; a taken name surfaces as a unique violation. */
+    public Future<Void> rename(SqlClient db, long id, String name) {
+        return db.preparedQuery("UPDATE account SET username = $2 WHERE id = $1").execute(Tuple.of(id, name)).mapEmpty();
+    }
+
     /** Locks the account row for the rest of the transaction; null when it is gone. */
     public Future<Account> lock(SqlClient db, long id) {
         return db.preparedQuery("SELECT " + COLUMNS + " FROM account WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+    }
+
+    /** Deletes the account and, through ON DELETE CASCADE, everything it owns or is granted. */
+    public Future<Void> delete(SqlClient db, long id) {
+        return db.preparedQuery("DELETE FROM account WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    }
+
+    /**
+     * Turns a user into an organization (Quay's conversion): no password to log in with, and no rights of its own
+     * any more: its direct repository permissions, team memberships and pending e-mail changes go.
+     */
+    public Future<Void> convertToOrganization(SqlClient db, long id) {
+        return db.preparedQuery("""
+                        WITH permissions AS (DELETE FROM repository_permission WHERE account_id = $1),
+                             memberships AS (DELETE FROM team_member WHERE account_id = $1),
+                             confirmations AS (DELETE FROM email_confirmation WHERE account_id = $1)
+                        UPDATE account SET kind = 'organization', password_hash = NULL WHERE id = $1""")
+                .execute(Tuple.of(id)).mapEmpty();
+    }
+
+    /** Users, by name, after {@code afterName}; disabled ones too when {@code includeDisabled}. */
+    public Future<List<Account>> listUsers(SqlClient db, boolean includeDisabled, String afterName, int limit) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM account"
+                        + " WHERE kind = 'user' AND ($1 OR enabled) AND username COLLATE \"C\" > $2"
+                        + " ORDER BY username COLLATE \"C\" LIMIT $3")
+                .execute(Tuple.of(includeDisabled, afterName == null ? "" : afterName, limit))
+                .map(AccountRepository::mapAll);
+    }
+
+    public Future<List<Account>> listOrganizations(SqlClient db, String afterName, int limit) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM account"
+                        + " WHERE kind = 'organization' AND username COLLATE \"C\" > $1"
+                        + " ORDER BY username COLLATE \"C\" LIMIT $2")
+                .execute(Tuple.of(afterName == null ? "" : afterName, limit))
+                .map(AccountRepository::mapAll);
     }
 
     public Future<Void> insertEmailConfirmation(SqlClient db, String codeName, String codeHash, long accountId,
@@ -116,6 +163,12 @@ public final class AccountRepository {
                     var r = rows.iterator().next();
                     return new EmailConfirmation(r.getLong(0), r.getString(1), r.getString(2), r.getOffsetDateTime(3));
                 });
+    }
+
+    private static List<Account> mapAll(RowSet<Row> rows) {
+        var out = new ArrayList<Account>(rows.size());
+        rows.forEach(r -> out.add(map(r)));
+        return out;
     }
 
     static Account map(Row r) {

@@ -20,20 +20,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code /api/v1/user/initialize}, {@code /api/v1/user/} (sign-up, view, settings) and
+ * {@code /api/v1/user/initialize}, {@code /api/v1/user/} (sign-up, view, settings, delete) and
  * {@code /api/v1/users/<name>} (quay-api.md §3.1, §3.16), and the e-mail confirmation link {@code GET /confirm}.
  */
 public final class UserApi {
     private final BerthConfig config;
     private final UserService users;
+    private final NamespaceService namespaces;
     private final CredentialService credentials;
     private final Authorizer authorizer;
     private final ApiAuth auth;
 
-    public UserApi(BerthConfig config, UserService users, CredentialService credentials, Authorizer authorizer,
-                   ApiAuth auth) {
+    public UserApi(BerthConfig config, UserService users, NamespaceService namespaces, CredentialService credentials,
+                   Authorizer authorizer, ApiAuth auth) {
         this.config = config;
         this.users = users;
+        this.namespaces = namespaces;
         this.credentials = credentials;
         this.authorizer = authorizer;
         this.auth = auth;
@@ -44,6 +46,7 @@ public final class UserApi {
         if (config.featureUserCreation() && config.featureDirectLogin()) api.post("/user/").handler(this::create);
         api.get("/user/").handler(this::current);
         api.put("/user/").handler(this::update);
+        api.delete("/user/").handler(this::delete);
         api.get("/users/:username").handler(this::publicView);
     }
 
@@ -107,6 +110,20 @@ public final class UserApi {
         users.update(who, session == null ? null : session.token(), update, Http.clientIp(ctx))
                 .compose(account -> view(account, who))
                 .onSuccess(view -> Http.json(ctx, 200, view))
+                .onFailure(ctx::fail);
+    }
+
+    /** Deletes the caller's account and everything it owns (user:admin and a fresh login). */
+    private void delete(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "user:admin");
+        users.find(who.username())
+                .compose(account -> account == null
+                        ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "User not found"))
+                        : namespaces.delete(who, account, false, Http.clientIp(ctx)))
+                .onSuccess(v -> {
+                    auth.clearSessionCookie(ctx);
+                    ctx.response().setStatusCode(204).end();
+                })
                 .onFailure(ctx::fail);
     }
 

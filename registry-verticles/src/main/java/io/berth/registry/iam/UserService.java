@@ -106,6 +106,14 @@ public final class UserService {
                 .onSuccess(account -> logCreated(account, identityOf(account), ip));
     }
 
+    /** A user created by a superuser, with the password they chose for it. */
+    public Future<Account> createFor(Identity superuser, String username, String password, String email, String ip) {
+        validate(username, password, email, false);
+        return passwords.hash(password)
+                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash)))
+                .onSuccess(account -> logCreated(account, superuser, ip));
+    }
+
     public Future<Account> find(String username) {
         return accounts.findByUsername(pool, username);
     }
@@ -177,6 +185,38 @@ public final class UserService {
                 .compose(change -> {
                     emailChanged(identityOf(change.before()), change.before(), change.email(), ip);
                     return accounts.findById(pool, change.before().id());
+                });
+    }
+
+    /**
+     * A superuser's changes to a user (not a superuser): password (ends all the user's sessions), e-mail (set at once,
+     * verified) and enabled (a disabled user's sessions end, and tokens and passwords stop working).
+     */
+    public Future<Account> updateFor(Identity superuser, Account target, String password, String email, Boolean enabled,
+                                     String ip) {
+        if (password != null) validatePassword(password);
+        if (email != null && !validEmail(email)) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid email address: " + email);
+        }
+        Future<String> hash = password == null ? Future.succeededFuture() : passwords.hash(password);
+        return hash.compose(h -> pool.withTransaction(tx ->
+                        (h == null ? Future.<Void>succeededFuture() : changePassword(tx, target, h, null))
+                                .compose(v -> email == null ? Future.succeededFuture()
+                                        : refuseTakenEmail(tx, email, target.id())
+                                                .compose(w -> accounts.setEmail(tx, target.id(), email)))
+                                .compose(v -> enabled == null ? Future.succeededFuture()
+                                        : accounts.setEnabled(tx, target.id(), enabled)
+                                                .compose(w -> enabled ? Future.succeededFuture()
+                                                        : sessions.endOthers(tx, target.id(), null)))))
+                .recover(UserService::emailInUse)
+                .compose(v -> {
+                    if (password != null) passwordChanged(superuser, target, ip);
+                    if (email != null) emailChanged(superuser, target, email, ip);
+                    if (enabled != null && enabled != target.enabled()) {
+                        usage.log(enabled ? "user_enable" : "user_disable", target.id(), superuser, null, ip,
+                                new JsonObject().put("username", target.username()));
+                    }
+                    return accounts.findById(pool, target.id());
                 });
     }
 
