@@ -16,8 +16,8 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (Http.cutIfStarted(ctx)) return;
         BerthException error = Http.failureOf(ctx);
-        if (error == null) return;
         ErrorCode code = error.code();
         int status = Http.status(error);
         JsonObject body;

@@ -19,7 +19,7 @@ public final class Http {
     /** Maps a bare status set by Vert.x itself (no route, wrong method, body too large) to an error. */
     public static BerthException fromStatus(int status) {
         return switch (status) {
-            case 404 -> new BerthException(ErrorCode.NOT_FOUND);
+            case 404 -> new BerthException(ErrorCode.NOT_FOUND, "page not found");
             case 405 -> new BerthException(ErrorCode.UNSUPPORTED);
             case 413 -> new BerthException(ErrorCode.PAYLOAD_TOO_LARGE);
             case 400 -> new BerthException(ErrorCode.INVALID_REQUEST);
@@ -30,14 +30,10 @@ public final class Http {
     }
 
     /**
-     * A failed request's error; anything unexpected is logged with the request id and becomes a 500. Null when the
-     * response had already started: it is cut, so the client sees a broken transfer, and there is nothing to render.
+     * The error a failed request should be answered with: a {@link BerthException} as it is, a bare status set by
+     * Vert.x mapped to its error, anything else logged with the request id and answered as a 500 (each one a bug).
      */
     public static BerthException failureOf(RoutingContext ctx) {
-        if (ctx.response().headWritten()) {
-            ctx.response().reset();
-            return null;
-        }
         Throwable failure = ctx.failure();
         if (failure instanceof BerthException be) return be;
         if (failure == null && ctx.statusCode() != 500) return fromStatus(ctx.statusCode());
@@ -56,6 +52,16 @@ public final class Http {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * For failure handlers: when the response had already started, cuts it (the client sees a broken transfer) and
+     * answers true, as there is nothing left to render.
+     */
+    public static boolean cutIfStarted(RoutingContext ctx) {
+        if (!ctx.response().headWritten()) return false;
+        ctx.response().reset();
+        return true;
     }
 
     /** The status of an error outside /v2: read-only mode is Quay's 503 there (where /v2 answers 405). */

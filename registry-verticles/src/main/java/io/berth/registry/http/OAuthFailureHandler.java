@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class OAuthFailureHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
+        if (Http.cutIfStarted(ctx)) return;
         BerthException error = Http.failureOf(ctx);
-        if (error == null) return;
         Object type = error.detail().getOrDefault("error", error.code().apiType());
         ctx.response().putHeader("Cache-Control", "no-store");
         Http.json(ctx, Http.status(error), new JsonObject().put("error", type).put("error_description", error.getMessage()));

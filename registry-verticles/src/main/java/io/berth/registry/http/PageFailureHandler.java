@@ -8,8 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class PageFailureHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
+        if (Http.cutIfStarted(ctx)) return;
         BerthException error = Http.failureOf(ctx);
-        if (error == null) return;
         int status = Http.status(error);
         Http.page(ctx, status, "Berth: error", "<h1>" + status + "</h1>\n<p>" + Http.escapeHtml(error.getMessage()) + "</p>");
     }
