@@ -4,7 +4,7 @@ import io.berth.registry.auth.OAuthTokenRepository.Application;
 import io.berth.registry.auth.OAuthTokenRepository.TokenView;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
-import io.berth.registry.iam.Avatars;
+import io.berth.registry.iam.Avatar;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -123,9 +123,9 @@ public final class ApplicationApi {
                         .put("name", app.name())
                         .put("description", app.description())
                         .put("uri", app.applicationUri())
-                        .put("avatar", Avatars.of(app.name(), app.avatarEmail() != null ? app.avatarEmail() : app.ownerEmail(), "app"))
+                        .put("avatar", Avatar.of(app.name(), app.avatarEmail() != null ? app.avatarEmail() : app.ownerEmail(), "app"))
                         .put("organization", new JsonObject().put("name", app.owner())
-                                .put("avatar", Avatars.of(app.owner(), app.ownerEmail(), "org")))))
+                                .put("avatar", Avatar.of(app.owner(), app.ownerEmail(), "org")))))
                 .onFailure(ctx::fail);
     }
 

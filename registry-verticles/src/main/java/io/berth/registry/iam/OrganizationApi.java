@@ -45,7 +45,7 @@ public final class OrganizationApi {
                 .compose(org -> authorizer.administersNamespace(pool, who, org.username()).map(admin -> {
                     var view = new JsonObject()
                             .put("name", org.username())
-                            .put("avatar", Avatars.of(org))
+                            .put("avatar", Avatar.of(org))
                             .put("is_admin", admin)
                             .put("is_member", admin)
                             .put("tag_expiration_s", org.removedTagExpirationS())

@@ -135,13 +135,13 @@ public final class SuperuserApi {
                 .put("username", account.username())
                 .put("email", account.email())
                 .put("verified", account.verified())
-                .put("avatar", Avatars.of(account))
+                .put("avatar", Avatar.of(account))
                 .put("super_user", superusers.isSuperUser(account))
                 .put("enabled", account.enabled());
     }
 
     private static JsonObject organizationView(Account org) {
-        return new JsonObject().put("name", org.username()).put("email", org.email()).put("avatar", Avatars.of(org));
+        return new JsonObject().put("name", org.username()).put("email", org.email()).put("avatar", Avatar.of(org));
     }
 
     /** A page of at most {@code limit} items (one more was fetched) and, when more follow, {@code next_page}. */

@@ -142,7 +142,7 @@ public final class UserApi {
                         ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "User not found"));
                     } else {
                         Http.json(ctx, 200, new JsonObject().put("anonymous", false)
-                                .put("username", account.username()).put("avatar", Avatars.of(account)));
+                                .put("username", account.username()).put("avatar", Avatar.of(account)));
                     }
                 })
                 .onFailure(ctx::fail);
@@ -153,7 +153,7 @@ public final class UserApi {
             var view = new JsonObject()
                     .put("anonymous", false)
                     .put("username", account.username())
-                    .put("avatar", Avatars.of(account))
+                    .put("avatar", Avatar.of(account))
                     .put("can_create_repo", true)
                     .put("is_me", true)
                     .put("verified", account.verified())

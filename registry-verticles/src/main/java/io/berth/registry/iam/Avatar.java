@@ -7,19 +7,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Quay's avatar object {@code {name, hash, color, kind}}: a colour and hash derived from the e-mail (or name). */
-public final class Avatars {
-    private static final String[] COLORS = {"#969696", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728",
-            "#ff9896", "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7", "#bcbd22",
-            "#1f77b4", "#17becf", "#9edae5", "#393b79"};
+/** Quay's avatar object {@code {name, hash, color, kind}}: a colour and hash derived from an e-mail or a name. */
+public final class Avatar {
+    private static final String[] COLORS = {"#969696", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a",
+            "#d62728", "#ff9896", "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f",
+            "#c7c7c7", "#bcbd22", "#1f77b4", "#17becf", "#9edae5", "#393b79"};
 
-    private Avatars() {}
+    private Avatar() {}
 
     public static JsonObject of(Account account) {
-        return of(account.username(), account.email(), account.kind().equals("organization") ? "org" : account.kind());
+        return of(account.username(), account.email(), account.kind());
     }
 
-    /** @param kind {@code user}, {@code org}, {@code robot}, {@code team} or {@code app} */
+    /** {@code kind} as stored (user, organization, robot) or {@code team}; organizations show as {@code org}. */
     public static JsonObject of(String name, String email, String kind) {
         String seed = email != null ? email : name;
         String hash;
@@ -31,6 +31,6 @@ public final class Avatars {
         }
         return new JsonObject().put("name", name).put("hash", hash)
                 .put("color", COLORS[Integer.parseInt(hash.substring(0, 2), 16) % COLORS.length])
-                .put("kind", kind);
+                .put("kind", kind.equals("organization") ? "org" : kind);
     }
 }
