@@ -1,7 +1,7 @@
 package io.berth.registry.testing;
 
 import io.berth.model.event.BuildEvent;
-import io.berth.registry.auth.OAuthTokens;
+import io.berth.registry.auth.OAuthScopes;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 
@@ -46,7 +46,7 @@ public final class Builds {
                 VALUES ($1, 'secret', $2, 'tests') RETURNING id""", Tuple.of(UUID.randomUUID().toString(), accountId))
                 .get(0).getLong(0);
         return await(server.services().oauthTokens().mint(server.services().database().pool(), appId, accountId,
-                OAuthTokens.ALL_SCOPES, Duration.ofHours(1)));
+                OAuthScopes.ALL, Duration.ofHours(1), "tests")).token();
     }
 
     public HttpResponse<String> json(String method, String path, String token, JsonObject body) {
