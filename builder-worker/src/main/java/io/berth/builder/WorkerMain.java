@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar berth-builder.jar --config worker.yaml}: joins the cluster of registry nodes and workers and runs
- * builds until stopped. Environment variables {@code BERTH_<KEY>} override the file's keys.
+ * {@code java -jar berth-builder.jar [--config worker.yaml]}: joins the cluster of registry nodes and workers and
+ * runs builds until stopped. Environment variables {@code BERTH_<KEY>} override the file's keys (see
+ * {@link WorkerConfig}).
  */
 public final class WorkerMain {
     static {
@@ -32,7 +33,7 @@ public final class WorkerMain {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
-    private static final String USAGE = "usage: java -jar berth-builder.jar --config worker.yaml";
+    private static final String USAGE = "usage: java -jar berth-builder.jar [--config worker.yaml]";
 
     private WorkerMain() {}
 
@@ -43,7 +44,7 @@ public final class WorkerMain {
             settings = load(args, System.getenv());
             config = WorkerConfig.from(settings);
             if (!config.clustered()) throw new IllegalArgumentException("CLUSTER_MEMBERS must list the cluster's members");
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("berth-builder: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
             return;
@@ -74,11 +75,14 @@ public final class WorkerMain {
     }
 
     static JsonObject load(String[] args, Map<String, String> env) throws java.io.IOException {
-        if (args.length != 2 || !args[0].equals("--config")) throw new IllegalArgumentException("--config is required");
-        Object parsed = new ObjectMapper(new YAMLFactory()).readValue(Path.of(args[1]).toFile(), Object.class);
-        if (!(parsed instanceof Map<?, ?> map)) throw new IllegalArgumentException(args[1] + " must be a mapping of keys");
         var json = new JsonObject();
-        map.forEach((k, v) -> json.put(String.valueOf(k), v));
+        if (args.length == 2 && args[0].equals("--config")) {
+            Object parsed = new ObjectMapper(new YAMLFactory()).readValue(Path.of(args[1]).toFile(), Object.class);
+            if (!(parsed instanceof Map<?, ?> map)) throw new IllegalArgumentException(args[1] + " must be a mapping of keys");
+            map.forEach((k, v) -> json.put(String.valueOf(k), v));
+        } else if (args.length != 0) {
+            throw new IllegalArgumentException("unknown arguments " + String.join(" ", args));
+        }
         env.forEach((k, v) -> {
             if (k.startsWith("BERTH_")) json.put(k.substring(6), v);
         });
