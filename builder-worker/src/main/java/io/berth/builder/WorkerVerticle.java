@@ -118,9 +118,10 @@ public final class WorkerVerticle extends VerticleBase {
             running = currentDone.future();
         }
         Future<Void> unregistered = broadcasts == null ? Future.succeededFuture() : broadcasts.unregister();
-        return Future.all(running, unregistered).eventually(() -> {
-            if (executor != null) executor.close();
-            return Future.succeededFuture();
-        });
+        return Future.all(running, unregistered).eventually(() -> executor == null ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> {
+                    executor.close();
+                    return null;
+                }));
     }
 }

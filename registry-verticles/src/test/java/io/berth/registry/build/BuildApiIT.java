@@ -164,7 +164,7 @@ class BuildApiIT {
     }
 
     @Test
-    void archivesThatLeaveTheirContextFail() throws IOException {
+    void archivesThatLeaveTheirContextOrIgnoreTheDockerfileFail() throws IOException {
         String dockerfile = "FROM %s/alice/base:1\n".formatted(registry);
         var climbing = build(targz(Map.of("Dockerfile", dockerfile, "../evil.txt", "x"), Map.of()), new JsonObject());
         assertPhase("error", climbing);
@@ -181,7 +181,11 @@ class BuildApiIT {
         assertPhase("error", linkOut);
         assertEquals("The archive holds a symbolic link that leaves it: passwd -> ../../../../etc/passwd",
                 linkOut.getString("error"));
-        for (var status : List.of(climbing, escaping, linkOut)) assertTriedOnce(status.getString("id"));
+        var ignored = build(targz(Map.of("Dockerfile", dockerfile, ".dockerignore", "Dockerfile\n"), Map.of()),
+                new JsonObject());
+        assertPhase("error", ignored);
+        assertTrue(ignored.getString("error").contains("excluded"), ignored.getString("error"));
+        for (var status : List.of(climbing, escaping, linkOut, ignored)) assertTriedOnce(status.getString("id"));
     }
 
     @Test

@@ -193,6 +193,20 @@ class BuildQueueIT {
     }
 
     @Test
+    void aManagerThatLosesItsLockConnectionCompetesForTheLockAgain() {
+        var holders = db.query("""
+                SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database =
+                    (SELECT oid FROM pg_database WHERE datname = current_database())""", Tuple.tuple());
+        assertEquals(1, holders.size(), "one connection holds the build manager's lock");
+        db.query("SELECT pg_terminate_backend($1)", Tuple.of(holders.get(0).getInteger(0)));
+        Builds.until(Duration.ofSeconds(10), "the manager to notice", () -> server.services().buildManager().active() ? null : true);
+        Builds.until(Duration.ofSeconds(30), "the manager to hold the lock again",
+                () -> server.services().buildManager().active() ? true : null);
+        String uuid = queue(alice, "alice/app");
+        assertEquals(uuid, claim().job().buildUuid());
+    }
+
+    @Test
     void messagesSignedWithAnotherSecretAreRefused() {
         var stranger = new ProtocolCodec("not-this-cluster's-secret");
         var e = assertThrows(Exception.class, () -> server.vertx().eventBus()
