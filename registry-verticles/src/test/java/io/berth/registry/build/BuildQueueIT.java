@@ -207,6 +207,22 @@ class BuildQueueIT {
     }
 
     @Test
+    void readersSeeLogsWhenTheFeatureSaysSo() {
+        try (var other = TestServer.start(Map.of("BUILD_LOCAL_WORKER", false, "FEATURE_READER_BUILD_LOGS", true))) {
+            var on = new Builds(other);
+            other.createUser("carol", "carol-password");
+            other.createUser("dave", "dave-password");
+            new Fixtures(other).repository("carol", "pub", "public");
+            String carol = on.token("carol");
+            String file = on.drop(carol, DOCKERFILE);
+            String uuid = on.start(carol, "carol/pub", new JsonObject().put("file_id", file)).getString("id");
+            var logs = on.get("/api/v1/repository/carol/pub/build/" + uuid + "/logs", on.token("dave"));
+            assertEquals(200, logs.statusCode(), logs.body());
+            assertEquals(0, new JsonObject(logs.body()).getInteger("total"));
+        }
+    }
+
+    @Test
     void messagesSignedWithAnotherSecretAreRefused() {
         var stranger = new ProtocolCodec("not-this-cluster's-secret");
         var e = assertThrows(Exception.class, () -> server.vertx().eventBus()
