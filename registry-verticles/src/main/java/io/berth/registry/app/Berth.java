@@ -10,6 +10,11 @@ import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.PermissionRepository;
+import io.berth.registry.iam.PermissionService;
+import io.berth.registry.iam.RobotRepository;
+import io.berth.registry.iam.RobotService;
+import io.berth.registry.iam.TeamService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.ManifestRepository;
@@ -65,6 +70,7 @@ public final class Berth {
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
                            CredentialService credentials, UserService users, OrganizationService organizations,
+                           TeamService teams, RobotService robots, PermissionService permissions,
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
 
@@ -91,16 +97,26 @@ public final class Berth {
         var accounts = new AccountRepository();
         var repositoryRows = new RepositoryRepository();
         var organizationRows = new OrganizationRepository();
-        var authorizer = new Authorizer(config, repositoryRows, accounts, organizationRows);
+        var permissionRows = new PermissionRepository();
+        var robotRows = new RobotRepository();
+        var authorizer = new Authorizer(config, accounts, organizationRows, permissionRows, robotRows);
         var usage = new UsageLogger(vertx, pool);
-        var repositories = new RepositoryService(pool, repositoryRows, accounts, authorizer, usage);
-        var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
-        var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
-        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
+        var box = new SecretBox(secrets.databaseKey());
+        var credentials = new CredentialService(pool, accounts, robotRows, passwords, oauthTokens, box);
+        var organizations = new OrganizationService(config, pool, accounts, organizationRows, permissionRows,
+                authorizer, credentials, usage);
+        var permissions = new PermissionService(pool, accounts, organizationRows, permissionRows, organizations, usage);
+        var repositories = new RepositoryService(pool, repositoryRows, accounts, permissions, authorizer, usage);
+        var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
+        var v2Access = new V2Access(config, tokens, repositories, authorizer, pool, challenge);
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
-        var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
+        var mailer = new Mailer(vertx, config.mail());
+        var teams = new TeamService(pool, accounts, organizationRows, permissionRows, organizations, authorizer, mailer,
+                config.baseUrl(), usage);
+        var robots = new RobotService(pool, accounts, robotRows, organizationRows, permissionRows, organizations,
+                authorizer, box, config.serverHostname(), usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
         var uploadRows = new UploadRepository();
@@ -110,8 +126,8 @@ public final class Berth {
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, new Mailer(vertx, config.mail()), blobs, uploads,
-                uploadSweeper);
+                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
+                permissions, manifests, mailer, blobs, uploads, uploadSweeper);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

@@ -3,6 +3,9 @@ package io.berth.registry.app;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
+import io.berth.registry.iam.PermissionApi;
+import io.berth.registry.iam.RobotApi;
+import io.berth.registry.iam.TeamApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.repo.RepositoryApi;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -53,7 +56,11 @@ final class Routes {
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
         new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
-        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
+        new OrganizationApi(s.organizations()).mount(api);
+        new TeamApi(s.teams()).mount(api);
+        new RobotApi(s.robots()).mount(api);
+        // before the repository API: its nested-name pattern would also match permission paths
+        new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);

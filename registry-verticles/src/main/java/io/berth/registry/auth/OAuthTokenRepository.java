@@ -18,7 +18,7 @@ public final class OAuthTokenRepository {
         return db.preparedQuery("""
                         SELECT t.account_id, a.username, a.kind, t.token_hash, t.scope, t.expires_at
                         FROM oauth_access_token t JOIN account a ON a.id = t.account_id
-                        WHERE t.token_name = $1 AND a.enabled""")
+                        WHERE t.token_name = $1 AND a.enabled AND a.kind = 'user'""")
                 .execute(Tuple.of(tokenName))
                 .map(rows -> {
                     if (rows.size() == 0) return null;

@@ -13,11 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /** {@code /api/v1/user/initialize}, {@code /api/v1/user/} and {@code /api/v1/users/<name>} (quay-api.md §3.1). */
 public final class UserApi {
     private final BerthConfig config;
@@ -120,21 +115,7 @@ public final class UserApi {
         return new Identity(account.id(), account.username(), Identity.Kind.USER, null);
     }
 
-    /** Quay's avatar object: a colour and hash derived from the e-mail (or name). */
     static JsonObject avatar(Account account) {
-        String seed = account.email() != null ? account.email() : account.username();
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                    .digest(seed.trim().toLowerCase().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        String[] colors = {"#969696", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
-                "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7", "#bcbd22",
-                "#1f77b4", "#17becf", "#9edae5", "#393b79"};
-        return new JsonObject().put("name", account.username()).put("hash", hash)
-                .put("color", colors[Integer.parseInt(hash.substring(0, 2), 16) % colors.length])
-                .put("kind", account.kind().equals("organization") ? "org" : account.kind());
+        return Avatar.of(account);
     }
 }
