@@ -48,7 +48,8 @@ public final class RepositoryService {
     /**
      * The repository with the caller's role, for an /api/v1 call that needs {@code needed} and the OAuth
      * {@code scope}, failing as Quay does: a caller who cannot read it gets 401 (anonymous) or 403 whether or not it
-     * exists; one who can read but needs more gets 403; missing → 404 only to callers who could have seen it.
+     * exists; one who can read but needs more gets 403; missing → 404 only to callers who could have seen it (the
+     * namespace's owner and administrators).
      */
     public Future<Access> authorize(Identity who, String namespace, String name, Role needed, String scope) {
         RepositoryName path;
@@ -60,11 +61,13 @@ public final class RepositoryService {
         return access(who, path).compose(a -> {
             boolean scoped = who.anonymous() || who.hasScope(scope);
             if (a.repository() != null && a.role().atLeast(needed) && scoped) return Future.succeededFuture(a);
-            if (a.repository() == null && !who.anonymous() && who.username().equals(namespace)) {
-                return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
-            }
             if (who.anonymous()) return Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication"));
-            return Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"));
+            Future<Boolean> seesNamespace = a.repository() != null ? Future.succeededFuture(false)
+                    : who.username().equals(namespace) ? Future.succeededFuture(true)
+                    : authorizer.administersNamespace(pool, who, namespace);
+            return seesNamespace.compose(sees -> Future.failedFuture(sees
+                    ? new BerthException(ErrorCode.NOT_FOUND, "Repository not found")
+                    : new BerthException(ErrorCode.DENIED, "Unauthorized")));
         });
     }
 
