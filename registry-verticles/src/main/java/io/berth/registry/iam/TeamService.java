@@ -77,7 +77,9 @@ public final class TeamService {
             return Fail.invalid("Invalid team name " + name + ": must be 2-255 characters of a-z, 0-9 and . _ - "
                     + "between them");
         }
-        if (!ROLES.contains(role)) return Fail.invalid("Invalid role " + role + ": must be member, creator or admin");
+        if (role == null || !ROLES.contains(role)) {
+            return Fail.invalid("Invalid role " + role + ": must be member, creator or admin");
+        }
         if (description != null && description.length() > MAX_DESCRIPTION) {
             return Fail.invalid("The team description must be at most " + MAX_DESCRIPTION + " characters");
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.berth.registry.testing.RegistryHttp.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -253,11 +254,6 @@ class AuthorizationMatrixIT {
     static String robotToken(HttpResponse<String> created) {
         assertEquals(201, created.statusCode(), created.body());
         return new JsonObject(created.body()).getString("token");
-    }
-
-    static HttpResponse<String> ok(HttpResponse<String> r) {
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
-        return r;
     }
 
     // --- revocation: what is taken away is gone at once, for registry tokens issued before too ---

@@ -7,13 +7,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.berth.registry.testing.RegistryHttp.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docker with a robot account's credentials: {@code docker login} as the robot, push where it may write, refused where
@@ -58,11 +57,6 @@ class RobotDockerClientIT {
             Cli.withFreshHome("docker-cleanup").run(args.toArray(String[]::new));
         }
         if (server != null) server.close();
-    }
-
-    static HttpResponse<String> ok(HttpResponse<String> r) {
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
-        return r;
     }
 
     static void importImage(Cli cli, String reference) {

@@ -11,10 +11,11 @@ import io.berth.registry.testing.Fixtures;
 import io.vertx.core.json.JsonArray;
 
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.List;
 
+import static io.berth.registry.testing.RegistryHttp.ok;
+import static io.berth.registry.testing.RegistryHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -96,15 +97,6 @@ class OrganizationApiIT {
     private static String actions(String jwt) {
         String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
         return new JsonObject(payload).getJsonArray("access").getJsonObject(0).getJsonArray("actions").encode();
-    }
-
-    static HttpResponse<String> ok(HttpResponse<String> r) {
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
-        return r;
-    }
-
-    static JsonObject json(HttpResponse<String> r) {
-        return new JsonObject(r.body());
     }
 
     @Test

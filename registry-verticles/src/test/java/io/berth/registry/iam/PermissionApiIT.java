@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
 
+import static io.berth.registry.testing.RegistryHttp.ok;
+import static io.berth.registry.testing.RegistryHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,15 +39,6 @@ class PermissionApiIT {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    static HttpResponse<String> ok(HttpResponse<String> r) {
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
-        return r;
-    }
-
-    static JsonObject json(HttpResponse<String> r) {
-        return new JsonObject(r.body());
     }
 
     static String message(HttpResponse<String> r) {

@@ -46,8 +46,7 @@ class RobotApiIT {
     }
 
     static JsonObject ok(HttpResponse<String> r) {
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
-        return new JsonObject(r.body());
+        return RegistryHttp.json(RegistryHttp.ok(r));
     }
 
     @Test

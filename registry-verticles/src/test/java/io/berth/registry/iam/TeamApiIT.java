@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import static io.berth.registry.testing.RegistryHttp.ok;
+import static io.berth.registry.testing.RegistryHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,15 +54,6 @@ class TeamApiIT {
 
     static String token(String user) {
         return server.oauthToken(user);
-    }
-
-    static HttpResponse<String> ok(HttpResponse<String> r) {
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
-        return r;
-    }
-
-    static JsonObject json(HttpResponse<String> r) {
-        return new JsonObject(r.body());
     }
 
     static void organization(String name) {

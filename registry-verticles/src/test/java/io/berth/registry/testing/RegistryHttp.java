@@ -58,6 +58,19 @@ public final class RegistryHttp {
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** Asserts a 2xx answer (showing the body otherwise) and passes it on. */
+    public static HttpResponse<String> ok(HttpResponse<String> r) {
+        if (r.statusCode() / 100 != 2) {
+            throw new AssertionError("expected success, was " + r.statusCode() + " " + r.body());
+        }
+        return r;
+    }
+
+    /** The body as a JSON object. */
+    public static JsonObject json(HttpResponse<String> r) {
+        return new JsonObject(r.body());
+    }
+
     /** {@code POST /api/v1/user/initialize} for the first user, with an all-scopes OAuth token, which it returns. */
     public String initialize(String user, String password) {
         var r = api("POST", "/user/initialize", null, new JsonObject().put("username", user).put("password", password)
