@@ -61,6 +61,14 @@ public final class Authorizer {
         return organizationRole(db, who, namespace).map(role -> "admin".equals(role) && who.hasScope("org:admin"));
     }
 
+    /**
+     * Whether the caller may act on its own account (its robots, accepting invitations, converting it): a signed-in
+     * user, not a robot, with {@code user:admin}.
+     */
+    public boolean administersOwnAccount(Identity who) {
+        return !who.anonymous() && !who.robot() && who.hasScope("user:admin");
+    }
+
     /** Whether the caller is in any team of the organization. */
     public Future<Boolean> isOrganizationMember(SqlClient db, Identity who, long organizationId) {
         if (who.anonymous()) return Future.succeededFuture(false);

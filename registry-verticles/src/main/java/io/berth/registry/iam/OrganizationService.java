@@ -241,7 +241,7 @@ public final class OrganizationService {
      */
     public Future<Void> convert(Identity who, String adminUser, String adminPassword, String ip) {
         if (who.anonymous()) return Fail.unauthenticated();
-        if (who.robot() || !who.hasScope("user:admin")) return Fail.denied();
+        if (!authorizer.administersOwnAccount(who)) return Fail.denied();
         if (adminUser == null || adminPassword == null) {
             return Fail.invalid("adminUser and adminPassword are required");
         }

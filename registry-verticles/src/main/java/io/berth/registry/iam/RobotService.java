@@ -150,7 +150,7 @@ public final class RobotService {
         Identity who = owner.caller();
         if (owner.organization() != null) return organizationService.administered(who, owner.organization());
         if (who.anonymous()) return Fail.unauthenticated();
-        if (who.robot() || !who.hasScope("user:admin")) return Fail.denied();
+        if (!authorizer.administersOwnAccount(who)) return Fail.denied();
         return accounts.findById(pool, who.accountId());
     }
 

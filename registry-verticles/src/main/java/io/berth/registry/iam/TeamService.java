@@ -274,7 +274,7 @@ public final class TeamService {
 
     private Future<OrganizationRepository.Invite> pendingInvite(Identity who, String code) {
         if (who.anonymous()) return Fail.unauthenticated();
-        if (who.robot() || !who.hasScope("user:admin")) return Fail.denied();
+        if (!authorizer.administersOwnAccount(who)) return Fail.denied();
         return organizations.findInvite(pool, hash(code)).compose(invite -> {
             if (invite == null) return Fail.notFound("Invalid confirmation code.");
             if (invite.invitee() != null && invite.invitee().id() != who.accountId()) {
