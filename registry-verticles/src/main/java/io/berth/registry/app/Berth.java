@@ -1,13 +1,18 @@
 package io.berth.registry.app;
 
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.CredentialService;
 import io.berth.registry.auth.OAuthTokenRepository;
+import io.berth.registry.auth.OAuthProvider;
 import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
+import io.berth.registry.auth.SessionRepository;
+import io.berth.registry.auth.Sessions;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionRepository;
@@ -15,6 +20,7 @@ import io.berth.registry.iam.PermissionService;
 import io.berth.registry.iam.RobotRepository;
 import io.berth.registry.iam.RobotService;
 import io.berth.registry.iam.TeamService;
+import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.ManifestRepository;
@@ -72,7 +78,9 @@ public final class Berth {
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            TeamService teams, RobotService robots, PermissionService permissions,
                            ManifestService manifests, Mailer mailer,
-                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
+                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
+                           Sessions sessions, NamespaceService namespaces, ApplicationService applications,
+                           OAuthProvider oauthProvider, SuperuserService superusers) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -104,19 +112,25 @@ public final class Berth {
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var box = new SecretBox(secrets.databaseKey());
-        var credentials = new CredentialService(pool, accounts, robotRows, passwords, oauthTokens, box);
+        var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
+                config.preferredUrlScheme().equals("https"));
+        var credentials = new CredentialService(config, pool, accounts, robotRows, passwords, oauthTokens, box, usage);
+        var mailer = new Mailer(vertx, config.mail());
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer, usage);
+        var namespaces = new NamespaceService(pool, authorizer, accounts, organizationRows, oauthTokens, sessions, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, permissionRows,
-                authorizer, credentials, usage);
+                authorizer, credentials, namespaces, usage);
         var permissions = new PermissionService(pool, accounts, organizationRows, permissionRows, organizations, usage);
         var repositories = new RepositoryService(pool, repositoryRows, accounts, permissions, authorizer, usage);
         var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
         var v2Access = new V2Access(config, tokens, repositories, authorizer, pool, challenge);
-        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
-        var mailer = new Mailer(vertx, config.mail());
         var teams = new TeamService(pool, accounts, organizationRows, permissionRows, organizations, authorizer, mailer,
                 config.baseUrl(), usage);
         var robots = new RobotService(pool, accounts, robotRows, organizationRows, permissionRows, organizations,
                 authorizer, box, config.serverHostname(), usage);
+        var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
+        var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
+        var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
         var uploadRows = new UploadRepository();
@@ -127,7 +141,8 @@ public final class Berth {
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
-                permissions, manifests, mailer, blobs, uploads, uploadSweeper);
+                permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications,
+                oauthProvider, superusers);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

@@ -1,5 +1,7 @@
 package io.berth.registry.auth;
 
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
 import io.berth.model.iam.Role;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.iam.AccountRepository;
@@ -69,6 +71,11 @@ public final class Authorizer {
         return !who.anonymous() && !who.robot() && who.hasScope("user:admin");
     }
 
+    /** Succeeds when {@link #administersOwnAccount} holds, else fails with Quay's {@link #refusal}. */
+    public Future<Void> requireOwnAccount(Identity who) {
+        return administersOwnAccount(who) ? Future.succeededFuture() : Future.failedFuture(refusal(who));
+    }
+
     /** Whether the caller is in any team of the organization. */
     public Future<Boolean> isOrganizationMember(SqlClient db, Identity who, long organizationId) {
         if (who.anonymous()) return Future.succeededFuture(false);
@@ -80,6 +87,18 @@ public final class Authorizer {
         if (who.anonymous()) return Future.succeededFuture(false);
         return administersNamespace(db, who, organization).compose(admin -> admin ? Future.succeededFuture(true)
                 : organizations.isTeamMember(db, teamId, who.accountId()));
+    }
+
+    /** Succeeds when the caller administers the namespace, else fails with Quay's {@link #refusal}. */
+    public Future<Void> requireAdministers(SqlClient db, Identity who, String namespace) {
+        return administersNamespace(db, who, namespace).compose(admin -> admin ? Future.succeededFuture()
+                : Future.failedFuture(refusal(who)));
+    }
+
+    /** Quay's 401-vs-403 rule: 401 "Requires authentication" for anonymous callers, 403 "Unauthorized" for others. */
+    public static BerthException refusal(Identity who) {
+        return who.anonymous() ? new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication")
+                : new BerthException(ErrorCode.DENIED, "Unauthorized");
     }
 
     public boolean isSuperUser(Identity who) {

@@ -2,7 +2,6 @@ package io.berth.registry.iam;
 
 import io.berth.registry.auth.Identity;
 import io.berth.registry.http.ApiAuth;
-import io.berth.registry.http.Body;
 import io.berth.registry.http.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,14 +11,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * Organizations (quay-api.md §3.2): create, view, update, members and collaborators; and converting the calling user
- * into an organization ({@code POST /api/v1/user/convert}, §3.16).
+ * Organizations (quay-api.md §3.2): create, view, update, delete, members and collaborators; and converting the
+ * calling user into an organization ({@code POST /api/v1/user/convert}, §3.16).
  */
 public final class OrganizationApi {
     private final OrganizationService organizations;
+    private final NamespaceService namespaces;
 
-    public OrganizationApi(OrganizationService organizations) {
+    public OrganizationApi(OrganizationService organizations, NamespaceService namespaces) {
         this.organizations = organizations;
+        this.namespaces = namespaces;
     }
 
     public void mount(Router api) {
@@ -31,13 +32,14 @@ public final class OrganizationApi {
         api.delete("/organization/:org/members/:member").handler(this::removeMember);
         api.get("/organization/:org/collaborators").handler(this::collaborators);
         api.post("/user/convert").handler(this::convert);
+        api.delete("/organization/:org").handler(this::delete);
     }
 
     private void create(RoutingContext ctx) {
         Identity who = ApiAuth.require(ctx, "user:admin");
         JsonObject body = Http.jsonBody(ctx);
-        String email = Body.string(body, "email");
-        organizations.create(who, Body.string(body, "name"), email != null ? email : Body.string(body, "contact_email"),
+        String email = Http.optionalString(body, "email");
+        organizations.create(who, Http.optionalString(body, "name"), email != null ? email : Http.optionalString(body, "contact_email"),
                         Http.clientIp(ctx))
                 .onSuccess(org -> Http.json(ctx, 201, "Created"))
                 .onFailure(ctx::fail);
@@ -52,9 +54,9 @@ public final class OrganizationApi {
     private void update(RoutingContext ctx) {
         Identity who = ApiAuth.identity(ctx);
         JsonObject body = Http.jsonBody(ctx);
-        String email = Body.string(body, "email");
-        var changes = new OrganizationService.Changes(email != null ? email : Body.string(body, "contact_email"),
-                Body.bool(body, "invoice_email"), Body.string(body, "invoice_email_address"));
+        String email = Http.optionalString(body, "email");
+        var changes = new OrganizationService.Changes(email != null ? email : Http.optionalString(body, "contact_email"),
+                Http.optional(body, "invoice_email", Boolean.class, "boolean"), Http.optionalString(body, "invoice_email_address"));
         organizations.update(who, ctx.pathParam("org"), changes, Http.clientIp(ctx))
                 .onSuccess(view -> Http.json(ctx, 200, render(view)))
                 .onFailure(ctx::fail);
@@ -87,8 +89,8 @@ public final class OrganizationApi {
 
     private void convert(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        organizations.convert(ApiAuth.identity(ctx), Body.required(body, "adminUser"),
-                        Body.required(body, "adminPassword"), Http.clientIp(ctx))
+        organizations.convert(ApiAuth.identity(ctx), Http.requiredString(body, "adminUser"),
+                        Http.requiredString(body, "adminPassword"), Http.clientIp(ctx))
                 .onSuccess(v -> Http.json(ctx, 200, new JsonObject().put("success", true)))
                 .onFailure(ctx::fail);
     }
@@ -142,5 +144,13 @@ public final class OrganizationApi {
                 .put("avatar", Avatar.of(m.account()))
                 .put("teams", teams)
                 .put("repositories", new JsonArray(m.repositories()));
+    }
+
+    /** Deletes the organization and everything it owns (org:admin and a fresh login). */
+    private void delete(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "org:admin");
+        namespaces.deleteOrganization(who, ctx.pathParam("org"), Http.clientIp(ctx))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
     }
 }

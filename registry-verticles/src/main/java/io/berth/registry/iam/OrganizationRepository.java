@@ -67,13 +67,6 @@ public final class OrganizationRepository {
                 .execute(Tuple.of(organizationId, email, invoiceEmail, invoiceEmailAddress)).mapEmpty();
     }
 
-    /** Turns a user into an organization that nobody can sign in as; false when the account is no user. */
-    public Future<Boolean> convertUser(SqlClient db, long userId) {
-        return db.preparedQuery("""
-                        UPDATE account SET kind = 'organization', password_hash = NULL WHERE id = $1 AND kind = 'user'""")
-                .execute(Tuple.of(userId)).map(rows -> rows.rowCount() == 1);
-    }
-
     public Future<Long> insertTeam(SqlClient db, long organizationId, String name, String role, String description) {
         return db.preparedQuery("""
                         INSERT INTO team (organization_id, name, role, description) VALUES ($1, $2, $3, $4)
@@ -258,5 +251,28 @@ public final class OrganizationRepository {
 
     private static Team team(Row r) {
         return new Team(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4));
+    }
+
+    /** One admin team of the organization (the oldest), or null when it has none. */
+    public Future<Long> adminTeam(SqlClient db, long organizationId) {
+        return db.preparedQuery("SELECT id FROM team WHERE organization_id = $1 AND role = 'admin' ORDER BY id LIMIT 1")
+                .execute(Tuple.of(organizationId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+    }
+
+    /** The organizations whose only admin (counting users, not robots) the user is, by name. */
+    public Future<List<String>> solelyAdministeredBy(SqlClient db, long userId) {
+        return db.preparedQuery("""
+                        SELECT o.username FROM account o
+                        WHERE o.kind = 'organization'
+                          AND EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                                      WHERE t.organization_id = o.id AND t.role = 'admin' AND m.account_id = $1)
+                          AND NOT EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                                          JOIN account u ON u.id = m.account_id
+                                          WHERE t.organization_id = o.id AND t.role = 'admin' AND u.kind = 'user'
+                                            AND m.account_id <> $1)
+                        ORDER BY o.username""")
+                .execute(Tuple.of(userId))
+                .map(rows -> Sql.list(rows, r -> r.getString(0)));
     }
 }

@@ -35,11 +35,13 @@ public final class OrganizationService {
     private final PermissionRepository permissions;
     private final Authorizer authorizer;
     private final CredentialService credentials;
+    private final NamespaceService namespaces;
     private final UsageLogger usage;
 
     public OrganizationService(BerthConfig config, Pool pool, AccountRepository accounts,
                                OrganizationRepository organizations, PermissionRepository permissions,
-                               Authorizer authorizer, CredentialService credentials, UsageLogger usage) {
+                               Authorizer authorizer, CredentialService credentials, NamespaceService namespaces,
+                               UsageLogger usage) {
         this.config = config;
         this.pool = pool;
         this.accounts = accounts;
@@ -47,6 +49,7 @@ public final class OrganizationService {
         this.permissions = permissions;
         this.authorizer = authorizer;
         this.credentials = credentials;
+        this.namespaces = namespaces;
         this.usage = usage;
     }
 
@@ -64,7 +67,7 @@ public final class OrganizationService {
     public record Changes(String email, Boolean invoiceEmail, String invoiceEmailAddress) {}
 
     public Future<Account> create(Identity creator, String name, String email, String ip) {
-        if (creator.anonymous() || creator.robot()) return Fail.unauthenticated();
+        if (creator.anonymous() || creator.robot()) return Future.failedFuture(Authorizer.refusal(creator));
         if (!RepositoryName.validNamespace(name)) {
             return Fail.invalid("Invalid organization name " + name
                     + ": must be 2-255 characters of a-z, 0-9 and . _ - between them");
@@ -98,8 +101,7 @@ public final class OrganizationService {
      * administer it (whether or not it exists, so that nothing is learnt), 404 when the name is a user's.
      */
     public Future<Account> administered(Identity who, String name) {
-        if (who.anonymous()) return Fail.unauthenticated();
-        return authorizer.administersNamespace(pool, who, name).compose(admin -> admin ? find(name) : Fail.denied());
+        return authorizer.requireAdministers(pool, who, name).compose(v -> find(name));
     }
 
     public Future<View> view(Identity who, String name) {
@@ -236,30 +238,25 @@ public final class OrganizationService {
 
     /**
      * Quay's account-type change: the calling user becomes an organization nobody can sign in as, administered by
-     * another existing user whose credentials the caller supplies. The account must not be in any organization, and
-     * its direct repository permissions elsewhere are dropped.
+     * another existing user whose credentials the caller supplies. The account must not be in any organization; its
+     * direct repository permissions elsewhere, sessions and tokens end (see {@link NamespaceService#convert}).
      */
     public Future<Void> convert(Identity who, String adminUser, String adminPassword, String ip) {
-        if (who.anonymous()) return Fail.unauthenticated();
-        if (!authorizer.administersOwnAccount(who)) return Fail.denied();
-        if (adminUser == null || adminPassword == null) {
-            return Fail.invalid("adminUser and adminPassword are required");
-        }
-        return credentials.basic(adminUser, adminPassword).compose(admin -> {
-            if (admin == null || admin.kind() != Identity.Kind.USER) {
-                return Fail.invalid("The admin user credentials are not valid");
-            }
-            if (admin.accountId().equals(who.accountId())) return Fail.invalid("The admin user is not valid");
-            return pool.withTransaction(tx -> organizations.membershipCount(tx, who.accountId())
-                    .compose(memberships -> memberships > 0
-                            ? Fail.<Boolean>invalid("Cannot convert an account that is a member of an organization;"
-                                    + " leave every organization first")
-                            : organizations.convertUser(tx, who.accountId()))
-                    .compose(converted -> converted ? permissions.deleteAllAccountRoles(tx, who.accountId())
-                            : Fail.invalid("Only a user can be converted into an organization"))
-                    .compose(v -> organizations.insertTeam(tx, who.accountId(), "owners", "admin", ""))
-                    .compose(teamId -> organizations.addMember(tx, teamId, admin.accountId())));
-        }).<Void>mapEmpty().onSuccess(v -> usage.log("account_convert", who.accountId(), who, null, ip,
-                new JsonObject().put("admin_user", adminUser)));
+        return authorizer.requireOwnAccount(who)
+                .compose(v -> credentials.password(adminUser, adminPassword))
+                .compose(login -> {
+                    if (!login.ok()) return Fail.invalid("The admin user credentials are not valid");
+                    Identity admin = login.identity();
+                    if (admin.accountId().equals(who.accountId())) return Fail.invalid("The admin user is not valid");
+                    return pool.withTransaction(tx -> organizations.membershipCount(tx, who.accountId())
+                            .compose(memberships -> memberships > 0
+                                    ? Fail.<Account>invalid("Cannot convert an account that is a member of an"
+                                            + " organization; leave every organization first")
+                                    : accounts.findById(tx, who.accountId()))
+                            .compose(user -> user != null && user.isUser() ? namespaces.convert(tx, user, admin)
+                                    : Fail.invalid("Only a user can be converted into an organization")));
+                })
+                .onSuccess(v -> usage.log("account_convert", who.accountId(), who, null, ip,
+                        new JsonObject().put("admin_user", adminUser)));
     }
 }

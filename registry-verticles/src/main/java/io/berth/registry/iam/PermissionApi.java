@@ -3,7 +3,6 @@ package io.berth.registry.iam;
 import io.berth.model.iam.Role;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.http.ApiAuth;
-import io.berth.registry.http.Body;
 import io.berth.registry.http.Http;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
@@ -70,7 +69,7 @@ public final class PermissionApi {
     }
 
     private void setUser(RoutingContext ctx) {
-        String role = Body.required(Http.jsonBody(ctx), "role");
+        String role = Http.requiredString(Http.jsonBody(ctx), "role");
         Identity who = ApiAuth.identity(ctx);
         administered(ctx).compose(repo -> permissions.setAccountRole(who, repo, ctx.pathParam("username"), role,
                                 Http.clientIp(ctx))
@@ -114,7 +113,7 @@ public final class PermissionApi {
     }
 
     private void setTeam(RoutingContext ctx) {
-        String role = Body.required(Http.jsonBody(ctx), "role");
+        String role = Http.requiredString(Http.jsonBody(ctx), "role");
         String team = ctx.pathParam("team");
         administered(ctx).compose(repo -> permissions.setTeamRole(ApiAuth.identity(ctx), repo, team, role,
                         Http.clientIp(ctx)))
@@ -141,18 +140,18 @@ public final class PermissionApi {
 
     private void createPrototype(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        JsonObject activating = Body.object(body, "activating_user");
-        JsonObject delegate = Body.object(body, "delegate");
-        permissions.createPrototype(ApiAuth.identity(ctx), ctx.pathParam("org"), Body.required(body, "role"),
-                        activating == null ? null : Body.string(activating, "name"),
-                        delegate == null ? null : Body.string(delegate, "name"),
-                        delegate == null ? null : Body.string(delegate, "kind"), Http.clientIp(ctx))
+        JsonObject activating = Http.optional(body, "activating_user", JsonObject.class, "object");
+        JsonObject delegate = Http.optional(body, "delegate", JsonObject.class, "object");
+        permissions.createPrototype(ApiAuth.identity(ctx), ctx.pathParam("org"), Http.requiredString(body, "role"),
+                        activating == null ? null : Http.optionalString(activating, "name"),
+                        delegate == null ? null : Http.optionalString(delegate, "name"),
+                        delegate == null ? null : Http.optionalString(delegate, "kind"), Http.clientIp(ctx))
                 .onSuccess(p -> Http.json(ctx, 200, render(p)))
                 .onFailure(ctx::fail);
     }
 
     private void updatePrototype(RoutingContext ctx) {
-        String role = Body.required(Http.jsonBody(ctx), "role");
+        String role = Http.requiredString(Http.jsonBody(ctx), "role");
         permissions.updatePrototype(ApiAuth.identity(ctx), ctx.pathParam("org"), ctx.pathParam("id"), role,
                         Http.clientIp(ctx))
                 .onSuccess(p -> Http.json(ctx, 200, render(p)))

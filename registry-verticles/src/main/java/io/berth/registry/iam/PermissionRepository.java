@@ -90,12 +90,6 @@ public final class PermissionRepository {
                 .map(rows -> Sql.list(rows, r -> new RepositoryRef(r.getLong(0), r.getString(1))));
     }
 
-    /** Drops every direct permission the account holds anywhere. */
-    public Future<Void> deleteAllAccountRoles(SqlClient db, long accountId) {
-        return db.preparedQuery("DELETE FROM repository_permission WHERE account_id = $1").execute(Tuple.of(accountId))
-                .mapEmpty();
-    }
-
     /** The repository's direct account permissions by name. */
     public Future<List<AccountGrant>> accountGrants(SqlClient db, long repositoryId, long namespaceId) {
         return db.preparedQuery("SELECT " + AccountRepository.columns("a") + """

@@ -3,7 +3,6 @@ package io.berth.registry.iam;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.http.ApiAuth;
-import io.berth.registry.http.Body;
 import io.berth.registry.http.Dates;
 import io.berth.registry.http.Http;
 import io.vertx.core.json.JsonArray;
@@ -67,9 +66,9 @@ public final class RobotApi {
     }
 
     private void create(RoutingContext ctx) {
-        JsonObject body = Body.optional(ctx);
-        robots.create(owner(ctx), ctx.pathParam("robot"), Body.string(body, "description"),
-                        Body.object(body, "unstructured_metadata"), Http.clientIp(ctx))
+        JsonObject body = Http.optionalJsonBody(ctx);
+        robots.create(owner(ctx), ctx.pathParam("robot"), Http.optionalString(body, "description"),
+                        Http.optional(body, "unstructured_metadata", JsonObject.class, "object"), Http.clientIp(ctx))
                 .onSuccess(view -> Http.json(ctx, 201, render(view)))
                 .onFailure(ctx::fail);
     }

@@ -94,7 +94,7 @@ public final class RobotService {
                         ? Future.succeededFuture(true)
                         : authorizer.isOrganizationMember(pool, owner.caller(), org.id()))
                         .compose(allowed -> allowed ? Future.succeededFuture(org)
-                                : owner.caller().anonymous() ? Fail.unauthenticated() : Fail.denied()));
+                                : Future.failedFuture(Authorizer.refusal(owner.caller()))));
         return namespace.compose(ns -> robots.list(pool, ns.id()).compose(list -> admin.compose(isAdmin -> {
             var views = list.stream().limit(limit).map(robot -> view(ns, robot, isAdmin && withToken,
                     isAdmin && withPermissions)).toList();
@@ -149,9 +149,7 @@ public final class RobotService {
     private Future<Account> managed(Owner owner) {
         Identity who = owner.caller();
         if (owner.organization() != null) return organizationService.administered(who, owner.organization());
-        if (who.anonymous()) return Fail.unauthenticated();
-        if (!authorizer.administersOwnAccount(who)) return Fail.denied();
-        return accounts.findById(pool, who.accountId());
+        return authorizer.requireOwnAccount(who).compose(v -> accounts.findById(pool, who.accountId()));
     }
 
     private Future<View> view(Account ns, RobotRepository.Robot robot, boolean withToken, boolean withPermissions) {

@@ -1,7 +1,6 @@
 package io.berth.registry.iam;
 
 import io.berth.registry.http.ApiAuth;
-import io.berth.registry.http.Body;
 import io.berth.registry.http.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +33,8 @@ public final class TeamApi {
 
     private void save(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        teams.save(ApiAuth.identity(ctx), ctx.pathParam("org"), ctx.pathParam("team"), Body.required(body, "role"),
-                        Body.string(body, "description"), Http.clientIp(ctx))
+        teams.save(ApiAuth.identity(ctx), ctx.pathParam("org"), ctx.pathParam("team"), Http.requiredString(body, "role"),
+                        Http.optionalString(body, "description"), Http.clientIp(ctx))
                 .onSuccess(saved -> Http.json(ctx, 200, new JsonObject()
                         .put("name", saved.team().name())
                         .put("description", saved.team().description())

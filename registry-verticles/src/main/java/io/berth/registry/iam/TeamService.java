@@ -3,7 +3,7 @@ package io.berth.registry.iam;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
-import io.berth.registry.auth.OAuthTokens;
+import io.berth.registry.auth.SecretCodes;
 import io.berth.registry.logs.UsageLogger;
 import io.berth.registry.mail.Mailer;
 import io.vertx.core.Future;
@@ -13,10 +13,6 @@ import io.vertx.sqlclient.SqlClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -145,12 +141,12 @@ public final class TeamService {
     }
 
     public Future<Members> members(Identity who, String org, String name, boolean includePending) {
-        if (who.anonymous()) return Fail.unauthenticated();
+        if (who.anonymous()) return Future.failedFuture(Authorizer.refusal(who));
         return organizationService.find(org).compose(o -> team(pool, o, name).compose(team ->
                 Future.all(authorizer.administersNamespace(pool, who, org), authorizer.canViewTeam(pool, who, org, team.id()))
                         .compose(can -> {
                             boolean admin = can.resultAt(0);
-                            if (!can.<Boolean>resultAt(1)) return Fail.denied();
+                            if (!can.<Boolean>resultAt(1)) return Future.failedFuture(Authorizer.refusal(who));
                             return Future.all(organizations.teamMembers(pool, team.id()), admin && includePending
                                             ? organizations.invites(pool, team, org)
                                             : Future.succeededFuture(List.<OrganizationRepository.Invite>of()))
@@ -273,16 +269,16 @@ public final class TeamService {
     }
 
     private Future<OrganizationRepository.Invite> pendingInvite(Identity who, String code) {
-        if (who.anonymous()) return Fail.unauthenticated();
-        if (!authorizer.administersOwnAccount(who)) return Fail.denied();
-        return organizations.findInvite(pool, hash(code)).compose(invite -> {
-            if (invite == null) return Fail.notFound("Invalid confirmation code.");
-            if (invite.invitee() != null && invite.invitee().id() != who.accountId()) {
-                return Fail.invalid("This invite is intended for user \"" + invite.invitee().username()
-                        + "\". Please login to that account and try again.");
-            }
-            return Future.succeededFuture(invite);
-        });
+        return authorizer.requireOwnAccount(who)
+                .compose(v -> organizations.findInvite(pool, SecretCodes.sha256(code)))
+                .compose(invite -> {
+                    if (invite == null) return Fail.notFound("Invalid confirmation code.");
+                    if (invite.invitee() != null && invite.invitee().id() != who.accountId()) {
+                        return Fail.invalid("This invite is intended for user \"" + invite.invitee().username()
+                                + "\". Please login to that account and try again.");
+                    }
+                    return Future.succeededFuture(invite);
+                });
     }
 
     /** An invitation just recorded (or a direct addition, when {@code code} is null) and where to mail it. */
@@ -290,9 +286,9 @@ public final class TeamService {
 
     private Future<Invitation> invite(SqlClient tx, Identity inviter, OrganizationRepository.Team team, Account user,
                                       String email) {
-        String code = OAuthTokens.random(48);
+        String code = SecretCodes.random(48);
         return organizations.upsertInvite(tx, team.id(), user == null ? null : user.id(), email, inviter.accountId(),
-                        hash(code))
+                        SecretCodes.sha256(code))
                 .map(v -> new Invitation(team, user, user == null ? email : user.email(), code));
     }
 
@@ -327,14 +323,5 @@ public final class TeamService {
     private Future<Void> callerStaysAdmin(SqlClient tx, Identity who, Account org, String message) {
         return organizations.strongestRole(tx, org.id(), who.accountId())
                 .compose(role -> "admin".equals(role) ? Future.succeededFuture() : Fail.invalid(message));
-    }
-
-    private static String hash(String code) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(code.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.registry.iam;
 
+import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +82,11 @@ class OrganizationApiIT {
 
     @Test
     void badInputIsRefused() {
-        assertEquals(401, http.send(post("/api/v1/organization/", null, new JsonObject().put("name", "anon"))).statusCode());
+        assertEquals(403, http.send(post("/api/v1/organization/", null, new JsonObject().put("name", "anon"))).statusCode(),
+                "no bearer token and no CSRF token");
+        var anonymous = new Browser(server);
+        anonymous.csrfToken();
+        assertEquals(401, anonymous.json("POST", "/api/v1/organization/", new JsonObject().put("name", "anon")).statusCode());
         var taken = http.send(post("/api/v1/organization/", alice, new JsonObject().put("name", "bob")));
         assertEquals(400, taken.statusCode());
         assertEquals("A user or organization with this name already exists", new JsonObject(taken.body()).getString("message"));
@@ -114,10 +119,11 @@ class OrganizationApiIT {
 
         assertEquals(403, http.api("PUT", "/organization/settled", server.oauthToken("bob"),
                 new JsonObject().put("invoice_email", false)).statusCode());
-        assertEquals(401, http.api("PUT", "/organization/settled", null, new JsonObject()).statusCode());
+        assertEquals(403, http.api("PUT", "/organization/settled", null, new JsonObject()).statusCode(),
+                "refused (for want of a CSRF token) without a token");
         assertEquals("Invalid email address", json(http.api("PUT", "/organization/settled", alice,
                 new JsonObject().put("email", "nope"))).getString("message"));
-        assertEquals("'invoice_email' must be a boolean", json(http.api("PUT", "/organization/settled", alice,
+        assertEquals("yes is not of type 'boolean'", json(http.api("PUT", "/organization/settled", alice,
                 new JsonObject().put("invoice_email", "yes"))).getString("message"));
         assertEquals("E-mail address already used", json(http.api("PUT", "/organization/settled", alice,
                 new JsonObject().put("email", "bob@example.com"))).getString("message"));

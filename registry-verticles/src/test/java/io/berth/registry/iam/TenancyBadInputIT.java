@@ -61,7 +61,7 @@ class TenancyBadInputIT {
         refused(call("POST", "/organization/", new JsonObject().put("name", "x".repeat(256))), 400,
                 "Invalid organization name " + "x".repeat(256)
                         + ": must be 2-255 characters of a-z, 0-9 and . _ - between them");
-        refused(call("POST", "/organization/", new JsonObject().put("name", 42)), 400, "'name' must be a string");
+        refused(call("POST", "/organization/", new JsonObject().put("name", 42)), 400, "42 is not of type 'string'");
         refused(raw("POST", "/organization/", "{\"name\": "), 400, "Malformed JSON body");
         refused(raw("POST", "/organization/", "[\"acme2\"]"), 400, "The JSON body must be an object");
         refused(call("POST", "/organization/", new JsonObject().put("name", "acme")), 400,
@@ -88,7 +88,7 @@ class TenancyBadInputIT {
                 .put("description", "d".repeat(TeamService.MAX_DESCRIPTION + 1))), 400,
                 "The team description must be at most 4096 characters");
         refused(call("PUT", "/organization/acme/team/devs", new JsonObject().put("role", "member")
-                .put("description", 7)), 400, "'description' must be a string");
+                .put("description", 7)), 400, "7 is not of type 'string'");
         refused(raw("PUT", "/organization/acme/team/devs", "{role: member}"), 400, "Malformed JSON body");
         refused(call("PUT", "/organization/acme/team/devs", null), 400, "Missing JSON body");
         var teams = new JsonObject(call("GET", "/organization/acme", null).body()).getJsonObject("teams");
@@ -118,7 +118,7 @@ class TenancyBadInputIT {
         refused(call("PUT", "/user/robots/wordy", new JsonObject().put("description", "w".repeat(256))), 400,
                 "The robot description must be at most 255 characters");
         refused(call("PUT", "/user/robots/wordy", new JsonObject().put("unstructured_metadata", "text")), 400,
-                "'unstructured_metadata' must be an object");
+                "text is not of type 'object'");
         refused(raw("PUT", "/user/robots/wordy", "{\"description\": \"x\""), 400, "Malformed JSON body");
         assertFalse(exists("/user/robots/wordy"), "no failed call created the robot");
         assertEquals(201, call("PUT", "/user/robots/wordy", null).statusCode());
@@ -134,7 +134,7 @@ class TenancyBadInputIT {
         refused(call("PUT", user + "bob", new JsonObject().put("role", "owner")), 400,
                 "Invalid role owner: must be read, write or admin");
         refused(call("PUT", user + "bob", new JsonObject()), 400, "'role' is a required property");
-        refused(call("PUT", user + "bob", new JsonObject().put("role", 3)), 400, "'role' must be a string");
+        refused(call("PUT", user + "bob", new JsonObject().put("role", 3)), 400, "3 is not of type 'string'");
         refused(raw("PUT", user + "bob", "role=read"), 400, "The JSON body must be an object");
         refused(call("PUT", user + "nobody", new JsonObject().put("role", "read")), 400, "Invalid username: nobody");
         refused(call("PUT", user + "acme", new JsonObject().put("role", "read")), 400,
@@ -150,6 +150,6 @@ class TenancyBadInputIT {
                 .statusCode(), "to others a missing repository looks like one they may not see");
         refused(raw("POST", "/organization/acme/prototypes", "{"), 400, "Malformed JSON body");
         refused(call("POST", "/organization/acme/prototypes", new JsonObject().put("role", "read")
-                .put("delegate", "bob")), 400, "'delegate' must be an object");
+                .put("delegate", "bob")), 400, "bob is not of type 'object'");
     }
 }

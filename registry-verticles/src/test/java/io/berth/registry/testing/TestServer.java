@@ -1,6 +1,7 @@
 package io.berth.registry.testing;
 
 import io.berth.registry.app.Berth;
+import io.berth.registry.auth.OAuthScopes;
 import io.berth.registry.auth.OAuthTokenRepository;
 import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.config.BerthConfig;
@@ -107,8 +108,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * An OAuth access token for an existing user with the given scopes, minted directly (the token-minting API belongs
-     * to the OAuth applications of the access branch).
+     * An OAuth access token for an existing user with the given scopes, minted directly: the minting API mints only
+     * for its caller, and tests need tokens for many users.
      */
     public String oauthToken(String username, Set<String> scopes) {
         var s = services();
@@ -116,8 +117,10 @@ public final class TestServer implements AutoCloseable {
         try {
             return s.accounts().findByUsername(pool, username)
                     .compose(account -> new OAuthTokenRepository().ensureApplication(pool, account.id(),
-                                    "test-" + username, OAuthTokens.random(40), "test")
-                            .compose(app -> s.oauthTokens().mint(pool, app, account.id(), scopes, Duration.ofHours(1))))
+                                    "test-" + username, "", "test", "")
+                            .compose(app -> s.oauthTokens().mint(pool, app, account.id(), scopes, Duration.ofHours(1),
+                                    "test")))
+                    .map(OAuthTokens.Minted::token)
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -126,7 +129,7 @@ public final class TestServer implements AutoCloseable {
 
     /** {@link #oauthToken} with every scope. */
     public String oauthToken(String username) {
-        return oauthToken(username, OAuthTokens.ALL_SCOPES);
+        return oauthToken(username, OAuthScopes.ALL);
     }
 
     @Override
