@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Organizations: creation (the creator becomes a member of the admin team {@code owners}), the view, settings,
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
  * in an admin team.
  */
 public final class OrganizationService {
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     private final BerthConfig config;
     private final Pool pool;
@@ -72,7 +70,7 @@ public final class OrganizationService {
             return Fail.invalid("Invalid organization name " + name
                     + ": must be 2-255 characters of a-z, 0-9 and . _ - between them");
         }
-        if (email != null && !EMAIL.matcher(email).matches()) return Fail.invalid("Invalid email address");
+        if (email != null && !UserService.validEmail(email)) return Fail.invalid("Invalid email address");
         return pool.withTransaction(tx -> accounts.findById(tx, creator.accountId()).compose(user -> {
                     if (email != null && user != null && email.equalsIgnoreCase(user.email())) {
                         return Fail.invalid("The organization's e-mail must differ from yours");
@@ -125,11 +123,11 @@ public final class OrganizationService {
     }
 
     public Future<View> update(Identity who, String name, Changes changes, String ip) {
-        if (changes.email() != null && !EMAIL.matcher(changes.email()).matches()) {
+        if (changes.email() != null && !UserService.validEmail(changes.email())) {
             return Fail.invalid("Invalid email address");
         }
         String invoiceAddress = changes.invoiceEmailAddress();
-        if (invoiceAddress != null && !invoiceAddress.isEmpty() && !EMAIL.matcher(invoiceAddress).matches()) {
+        if (invoiceAddress != null && !invoiceAddress.isEmpty() && !UserService.validEmail(invoiceAddress)) {
             return Fail.invalid("Invalid invoice email address");
         }
         return administered(who, name)

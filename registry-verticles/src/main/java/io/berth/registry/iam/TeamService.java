@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Teams of an organization (quay-api.md §3.3): create-or-update with a role and description, members (users, and
@@ -29,7 +28,6 @@ public final class TeamService {
     private static final Logger LOG = LoggerFactory.getLogger(TeamService.class);
     public static final Set<String> ROLES = Set.of("member", "creator", "admin");
     public static final int MAX_DESCRIPTION = 4096;
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     private final Pool pool;
     private final AccountRepository accounts;
@@ -220,7 +218,7 @@ public final class TeamService {
     public Future<OrganizationRepository.Invite> inviteEmail(Identity who, String org, String name, String email,
                                                              String ip) {
         if (!mailer.enabled()) return Fail.notFound("Not Found");
-        if (email == null || !EMAIL.matcher(email).matches()) return Fail.invalid("Invalid email address");
+        if (email == null || !UserService.validEmail(email)) return Fail.invalid("Invalid email address");
         return organizationService.administered(who, org).compose(o -> pool.withTransaction(tx ->
                         team(tx, o, name).compose(team -> invite(tx, who, team, null, email)))
                 .compose(invitation -> {
