@@ -8,6 +8,9 @@ import io.berth.registry.build.UserFileApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
+import io.berth.registry.iam.PermissionApi;
+import io.berth.registry.iam.RobotApi;
+import io.berth.registry.iam.TeamApi;
 import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.repo.RepositoryApi;
@@ -62,16 +65,21 @@ final class Routes {
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         var apiAuth = new ApiAuth(s.config(), s.oauthTokens(), s.sessions());
         api.route().handler(apiAuth::handle);
-        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth);
+        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth,
+                s.organizations());
         userApi.mount(api);
         var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
         sessionApi.mount(api);
-        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer(), s.namespaces()).mount(api);
+        new OrganizationApi(s.organizations(), s.namespaces()).mount(api);
+        new TeamApi(s.teams()).mount(api);
+        new RobotApi(s.robots()).mount(api);
+        // before the repository API: its nested-name pattern would also match permission paths
+        new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
         if (s.config().featureSuperUsers()) new SuperuserApi(s.superusers(), s.credentials()).mount(api);
         if (s.config().builds().enabled()) {
             // before the repository API, whose repository path pattern would take the build paths too
-            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles()).mount(api);
+            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles(), s.robots()).mount(api);
             new UserFileApi(s.userFiles()).mount(vertx, root, s.config().baseUrl());
         }
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);

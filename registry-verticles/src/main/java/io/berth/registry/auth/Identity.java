@@ -4,19 +4,34 @@ import java.util.Set;
 
 /**
  * Who is calling. {@code scopes} is null for full access (a password or session login) and otherwise the OAuth
- * scopes that cap what the caller may do. A {@code BUILD} is a Dockerfile build pushing its result with the registry
- * token minted for it; its name ({@code build:<uuid>}) can never be an account's.
+ * scopes that cap what the caller may do. {@code credential} names the revocable credential the caller signed in
+ * with, when there is one beside the account itself (a robot's token generation); registry tokens carry it so that
+ * {@link Authorizer#current} can refuse them once the credential is replaced. A {@code BUILD} is a Dockerfile build
+ * pushing its result with the registry token minted for it; its name ({@code build:<uuid>}) can never be an account's.
  */
-public record Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
+public record Identity(Long accountId, String username, Kind kind, Set<String> scopes, String credential) {
     public enum Kind { USER, ROBOT, OAUTH, BUILD, ANONYMOUS }
 
     public static final Identity ANONYMOUS = new Identity(null, "(anonymous)", Kind.ANONYMOUS, Set.of());
 
+    public Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
+        this(accountId, username, kind, scopes, null);
+    }
+
+    private static final String BUILD_PREFIX = "build:";
+
     public static Identity build(String buildUuid) {
-        return new Identity(null, "build:" + buildUuid, Kind.BUILD, Set.of());
+        return new Identity(null, BUILD_PREFIX + buildUuid, Kind.BUILD, Set.of());
+    }
+
+    /** The uuid of the build a {@code BUILD} identity stands for. */
+    public java.util.UUID buildUuid() {
+        return java.util.UUID.fromString(username.substring(BUILD_PREFIX.length()));
     }
 
     public boolean anonymous() { return kind == Kind.ANONYMOUS; }
+
+    public boolean robot() { return kind == Kind.ROBOT; }
 
     /** The usage-log performer kind. */
     public String performerKind() {

@@ -1,6 +1,9 @@
 package io.berth.registry.build;
 
 import io.berth.model.build.BuildPaths;
+import io.berth.model.build.RegistryCredentials;
+import io.berth.registry.auth.Authorizer;
+import io.berth.registry.iam.RobotService;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.model.iam.Role;
@@ -34,12 +37,15 @@ public final class BuildApi {
     private final RepositoryService repositories;
     private final BuildService builds;
     private final UserFileService files;
+    private final RobotService robots;
 
-    public BuildApi(BerthConfig config, RepositoryService repositories, BuildService builds, UserFileService files) {
+    public BuildApi(BerthConfig config, RepositoryService repositories, BuildService builds, UserFileService files,
+                    RobotService robots) {
         this.config = config;
         this.repositories = repositories;
         this.builds = builds;
         this.files = files;
+        this.robots = robots;
     }
 
     /** Mount before the repository API, whose repository path pattern would take these paths too. */
@@ -69,8 +75,11 @@ public final class BuildApi {
     private void start(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
         BuildService.Request request = request(body);
+        Identity who = ApiAuth.identity(ctx);
         access(ctx, Role.WRITE, "repo:write")
-                .compose(a -> builds.start(ApiAuth.identity(ctx), a.repository(), request, Http.clientIp(ctx))
+                .compose(a -> pullCredentials(who, request.pullRobot())
+                        .compose(credentials -> builds.start(who, a.repository(), request.pulling(credentials),
+                                Http.clientIp(ctx)))
                         .map(b -> view(b, true)))
                 .onSuccess(view -> {
                     ctx.response().putHeader("Location", "/api/v1/repository/" + view.getJsonObject("repository")
@@ -98,10 +107,6 @@ public final class BuildApi {
                 throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid Archive URL: " + archiveUrl);
             }
         }
-        if (text(body, "pull_robot") != null) {
-            // robot accounts do not exist yet, so no robot can be found (Quay answers an unknown robot with 404)
-            throw new BerthException(ErrorCode.NOT_FOUND, "Could not find robot " + body.getString("pull_robot"));
-        }
         String dockerfile = text(body, "dockerfile_path");
         String subdirectory = text(body, "subdirectory");
         String context = text(body, "context");
@@ -124,7 +129,22 @@ public final class BuildApi {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "The Dockerfile must be inside the build context");
         }
         String relative = context.isEmpty() ? dockerfile : dockerfile.substring(context.length() + 1);
-        return new BuildService.Request(fileId, fileId == null ? archiveUrl : null, context, relative, tags(body), null);
+        return new BuildService.Request(fileId, fileId == null ? archiveUrl : null, context, relative, tags(body),
+                text(body, "pull_robot"), null);
+    }
+
+    /**
+     * The pull robot's name and token, for base images in this registry. As in Quay the caller must administer the
+     * robot's namespace (403 otherwise) and the robot must exist (404).
+     */
+    private Future<RegistryCredentials> pullCredentials(Identity who, String robot) {
+        if (robot == null) return Future.succeededFuture();
+        int plus = robot.indexOf('+');
+        if (plus <= 0 || plus == robot.length() - 1) return Future.failedFuture(Authorizer.refusal(who));
+        String namespace = robot.substring(0, plus);
+        var owner = new RobotService.Owner(who, namespace.equals(who.username()) ? null : namespace);
+        return robots.get(owner, robot.substring(plus + 1))
+                .map(view -> new RegistryCredentials(config.serverHostname(), view.robot().name(), view.token()));
     }
 
     private static List<String> tags(JsonObject body) {
@@ -186,7 +206,7 @@ public final class BuildApi {
     }
 
     private Future<RepositoryService.Access> access(RoutingContext ctx, Role needed, String scope) {
-        return repositories.require(ApiAuth.identity(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"), needed, scope);
+        return repositories.authorize(ApiAuth.identity(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"), needed, scope);
     }
 
     /** Quay's build view. */
@@ -209,7 +229,8 @@ public final class BuildApi {
                 .put("trigger", null)
                 .put("trigger_metadata", null)
                 .put("resource_key", c.getString("file_id"))
-                .put("pull_robot", null)
+                .put("pull_robot", c.getString("pull_robot") == null ? null : new JsonObject()
+                        .put("name", c.getString("pull_robot")).put("kind", "user").put("is_robot", true))
                 .put("repository", new JsonObject().put("namespace", b.namespace()).put("name", b.repositoryName()))
                 .put("error", b.error());
         if (writer) {

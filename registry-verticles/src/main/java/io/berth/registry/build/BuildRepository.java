@@ -133,6 +133,13 @@ public final class BuildRepository {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
     }
 
+    /** The repository of a build that holds a lease (runs on a worker), or null. */
+    public Future<Long> runningRepository(SqlClient db, UUID uuid) {
+        return db.preparedQuery("SELECT repository_id FROM build WHERE uuid = $1 AND lease_token IS NOT NULL")
+                .execute(Tuple.of(uuid))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+    }
+
     /** Renews a lease; null when the caller does not hold it, else whether the build should be cancelled. */
     public Future<Boolean> renew(SqlClient db, UUID uuid, UUID leaseToken, long leaseSeconds) {
         return db.preparedQuery("""

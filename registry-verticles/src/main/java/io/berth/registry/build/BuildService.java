@@ -47,10 +47,15 @@ public final class BuildService {
 
     /**
      * What to build: a dropped file or an archive URL, the context directory and the Dockerfile in it (both relative
-     * to the source's root, as the API normalised them), the tags, and credentials for private base images (or null).
+     * to the source's root, as the API normalised them), the tags, and for private base images the pull robot's name
+     * and credentials (or nulls).
      */
     public record Request(String fileId, String archiveUrl, String context, String dockerfilePath, List<String> tags,
-                          RegistryCredentials pullCredentials) {}
+                          String pullRobot, RegistryCredentials pullCredentials) {
+        public Request pulling(RegistryCredentials credentials) {
+            return new Request(fileId, archiveUrl, context, dockerfilePath, tags, pullRobot, credentials);
+        }
+    }
 
     public Future<BuildRecord> start(Identity who, RepositoryRecord repo, Request request, String ip) {
         Future<String> displayName;
@@ -58,6 +63,7 @@ public final class BuildService {
                 .put("context", request.context())
                 .put("dockerfile_path", request.dockerfilePath())
                 .put("docker_tags", new JsonArray(List.copyOf(request.tags())));
+        if (request.pullRobot() != null) jobConfig.put("pull_robot", request.pullRobot());
         if (request.fileId() != null) {
             jobConfig.put("file_id", request.fileId());
             displayName = files.ownUploaded(who, request.fileId()).map(f -> f.digest().substring("sha256:".length(), 14));

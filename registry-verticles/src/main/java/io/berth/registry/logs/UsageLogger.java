@@ -44,7 +44,7 @@ public final class UsageLogger {
     public void log(String kind, Long namespaceId, Identity performer, Long repositoryId, String ip, JsonObject metadata) {
         JsonObject meta = metadata == null ? new JsonObject() : metadata;
         // a build has no account to point at: the entry names it
-        if (performer.kind() == Identity.Kind.BUILD) meta.put("build_id", performer.username().substring("build:".length()));
+        if (performer.kind() == Identity.Kind.BUILD) meta.put("build_id", performer.buildUuid().toString());
         pending.add(new Entry(kind, namespaceId, performer, repositoryId, ip, meta, OffsetDateTime.now(ZoneOffset.UTC)));
         if (pending.size() >= BATCH) vertx.runOnContext(v -> flush());
     }

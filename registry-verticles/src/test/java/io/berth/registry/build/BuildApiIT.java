@@ -1,9 +1,6 @@
 package io.berth.registry.build;
 
-import io.berth.model.build.RegistryCredentials;
 import io.berth.model.event.BuildEvent;
-import io.berth.model.ref.RepositoryName;
-import io.berth.registry.auth.Identity;
 import io.berth.registry.clients.Cli;
 import io.berth.registry.clients.Clients;
 import io.berth.registry.testing.Builds;
@@ -209,7 +206,7 @@ class BuildApiIT {
     }
 
     @Test
-    void aPrivateBaseImageIsPulledWithTheCredentialsInTheJob() {
+    void aPrivateBaseImageIsPulledWithThePullRobot() {
         byte[] dockerfile = """
                 FROM %s/alice/secret-base:1
                 RUN echo from-a-private-base > /private.txt
@@ -220,19 +217,21 @@ class BuildApiIT {
         assertTrue(anonymous.getString("error").startsWith("Could not pull base image " + registry + "/alice/secret-base:1"),
                 anonymous.getString("error"));
 
-        // the owner's credentials travel in the job (robot accounts, Quay's pull_robot, take this path later)
-        var s = server.services();
-        var repo = Builds.await(s.repositories().find(new RepositoryName("alice", "app")));
-        var owner = new Identity(repo.namespaceId(), "alice", Identity.Kind.USER, null);
-        String file = builds.drop(alice, dockerfile);
-        var request = new BuildService.Request(file, null, "", "Dockerfile", List.of("private"),
-                new RegistryCredentials(registry, "alice", "alice-password"));
-        String uuid = Builds.await(s.builds().start(owner, repo, request, "127.0.0.1")).uuid().toString();
-        var status = builds.awaitFinished(alice, "alice/app", uuid, BUILD_TIME);
+        var robot = builds.json("PUT", "/api/v1/user/robots/builder", alice, new JsonObject());
+        assertEquals(201, robot.statusCode(), robot.body());
+        var grant = builds.json("PUT", "/api/v1/repository/alice/secret-base/permissions/user/alice+builder", alice,
+                new JsonObject().put("role", "read"));
+        assertEquals(200, grant.statusCode(), grant.body());
+        var status = build(dockerfile, new JsonObject().put("docker_tags", new JsonArray().add("private"))
+                .put("pull_robot", "alice+builder"));
         assertPhase("complete", status);
+        assertEquals(new JsonObject().put("name", "alice+builder").put("kind", "user").put("is_robot", true),
+                status.getJsonObject("pull_robot"));
         assertRuns("private", "from-a-private-base\n");
-        var sealed = db.query("SELECT pull_credentials FROM build WHERE uuid = $1::uuid", Tuple.of(uuid)).get(0).getString(0);
-        assertTrue(!sealed.contains("alice-password"), "credentials are stored sealed");
+        String token = new JsonObject(robot.body()).getString("token");
+        var sealed = db.query("SELECT pull_credentials FROM build WHERE uuid = $1::uuid", Tuple.of(status.getString("id")))
+                .get(0).getString(0);
+        assertTrue(!sealed.contains(token), "the robot's token is stored sealed");
     }
 
     /** A gzipped tar of files and symbolic links, entries written as named (even when they climb out). */

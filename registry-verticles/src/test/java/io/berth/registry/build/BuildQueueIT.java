@@ -160,6 +160,9 @@ class BuildQueueIT {
                 BuildPhase.PUSHING, Map.of())).accepted());
         assertFalse(update(new BuildMessage.PhaseChange(uuid, offer.leaseToken(), BuildPhase.COMPLETE, Map.of())).accepted());
 
+        assertEquals(200, tagsWith(job.pushToken(), "alice/app"), "the push token works while the build runs");
+        assertEquals(401, tagsWith(job.pushToken(), "bob/app"), "and for its repository only");
+
         String digest = "sha256:" + "a".repeat(64);
         assertTrue(update(new BuildMessage.Result(uuid, offer.leaseToken(), BuildMessage.Outcome.COMPLETE, null,
                 "sha256:" + "b".repeat(64), Map.of("1.0", digest, "stable", digest))).accepted());
@@ -168,6 +171,7 @@ class BuildQueueIT {
 
         var status = builds.status(alice, "alice/app", uuid);
         assertEquals("complete", status.getString("phase"));
+        assertEquals(401, tagsWith(job.pushToken(), "alice/app"), "the push token ends with the build");
         var success = builds.awaitEvent(uuid, BuildEvent.SUCCESS, Duration.ofSeconds(10)).getJsonObject("eventData");
         assertEquals(List.of(digest), success.getJsonArray("manifest_digests").getList());
         assertEquals(uuid, success.getString("build_id"));
@@ -190,6 +194,11 @@ class BuildQueueIT {
         db.flushUsageLog();
         var logged = db.query("SELECT metadata FROM usage_log WHERE kind = 'build_dockerfile'", Tuple.tuple());
         assertTrue(logged.stream().anyMatch(r -> uuid.equals(((JsonObject) r.getValue(0)).getString("build_uuid"))));
+    }
+
+    static int tagsWith(String token, String repository) {
+        var http = builds.http();
+        return http.send(http.request("/v2/" + repository + "/tags/list", token).build()).statusCode();
     }
 
     @Test
@@ -363,8 +372,13 @@ class BuildQueueIT {
                 "The Dockerfile must be inside the build context");
         assertBad(alice, body.copy().put("subdirectory", "../up"), "subdirectory must stay inside the build context: ../up");
         assertBad(alice, body.copy().put("docker_tags", new JsonArray().add("ok").add("not ok")), "Invalid tag not ok");
-        var robot = builds.json("POST", "/api/v1/repository/alice/app/build/", alice, body.copy().put("pull_robot", "alice+builder"));
-        assertEquals(404, robot.statusCode(), robot.body());
+        var unknown = builds.json("POST", "/api/v1/repository/alice/app/build/", alice, body.copy().put("pull_robot", "alice+builder"));
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertEquals(403, builds.json("POST", "/api/v1/repository/alice/app/build/", alice,
+                body.copy().put("pull_robot", "not-a-robot")).statusCode());
+        assertEquals(201, builds.json("PUT", "/api/v1/user/robots/puller", bob, new JsonObject()).statusCode());
+        var foreign = builds.json("POST", "/api/v1/repository/alice/app/build/", alice, body.copy().put("pull_robot", "bob+puller"));
+        assertEquals(403, foreign.statusCode(), foreign.body());
     }
 
     private static void assertBad(String token, JsonObject body, String message) {
