@@ -49,6 +49,7 @@ class BuildFleetIT {
     static String alice;
     static Cli docker;
     static Path work;
+    static String base;
     static List<Integer> clusterPorts = new ArrayList<>();
     static final Map<Long, Process> workers = new HashMap<>();
 
@@ -64,7 +65,7 @@ class BuildFleetIT {
         alice = builds.token("alice");
         docker = Cli.withFreshHome("fleet-docker");
         docker.runWithInput("alice-password", "docker", "login", "-u", "alice", "--password-stdin", registry.hostPort()).ok();
-        String base = registry.hostPort() + "/alice/base:1";
+        base = registry.hostPort() + "/alice/base:1";
         docker.run("docker", "import", "--change", "CMD [\"/bin/sh\"]",
                 Clients.busyboxRootfsTar(Clients.tempDir("rootfs")).toString(), base).ok();
         docker.run("docker", "push", base).ok();
@@ -118,6 +119,8 @@ class BuildFleetIT {
     @AfterAll
     static void stop() {
         workers.values().forEach(Process::destroyForcibly);
+        // a killed worker could not remove the base image it had pulled
+        if (docker != null) docker.run("docker", "rmi", "-f", base);
         if (standby != null) standby.close();
         if (registry != null) registry.close();
     }
