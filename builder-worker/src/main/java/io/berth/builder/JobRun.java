@@ -74,7 +74,6 @@ final class JobRun {
         String message = null;
         String imageId = null;
         Map<String, String> digests = new LinkedHashMap<>();
-        List<ImageName> pulled = new java.util.ArrayList<>();
         Path work = null;
         try {
             work = Files.createTempDirectory(Files.createDirectories(config.workDir()), "build-");
@@ -91,7 +90,6 @@ final class JobRun {
             for (ImageName base : bases) {
                 logs.line("Pulling base image " + base, null);
                 executor.pull(base, job.pullCredentials(), logs, cancel);
-                pulled.add(base);
             }
             phase(BuildPhase.BUILDING, Map.of());
             imageId = executor.build(context, dockerfile, job.pullCredentials(), localTag, logs, cancel);
@@ -117,13 +115,23 @@ final class JobRun {
         } finally {
             vertx.cancelTimer(heartbeats);
             vertx.cancelTimer(shipping);
-            // leave the engine as found: its disk is shared by every build to come
-            if (imageId != null) executor.untag(localTag);
-            pulled.forEach(base -> executor.untag(base.toString()));
-            if (work != null) delete(work);
+            cleanUp(imageId != null ? localTag : null, work);
         }
         if (outcome == Outcome.INTERNAL_ERROR && stop == Stop.SHUTDOWN) message = "The build worker shut down";
         if (stop != Stop.LEASE_LOST) report(outcome, message, imageId, digests);
+    }
+
+    /**
+     * Removes the build's own image and files; a failure here must not keep the result from the registry. Pulled base
+     * images stay in the engine as a cache for the builds to come (removing them would race the other builds on it).
+     */
+    private void cleanUp(String localTag, Path work) {
+        try {
+            if (localTag != null) executor.untag(localTag);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the images of build {}: {}", job.buildUuid(), e.getMessage());
+        }
+        if (work != null) delete(work);
     }
 
     private Outcome stopped() {

@@ -30,7 +30,7 @@ public interface BuildExecutor extends AutoCloseable {
     String push(String imageId, String repository, String tag, String registry, String token, Log log, Cancel cancel)
             throws Exception;
 
-    /** Removes a local image name; the image goes when no name is left. */
+    /** Removes a local image name, the image with it when no name is left; never fails (it is cleanup). */
     void untag(String name);
 
     @Override

@@ -31,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection is internal.
  */
 public final class DockerExecutor implements BuildExecutor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DockerExecutor.class);
     /** Tagging, pushing and untagging a repository:tag must not interleave with another build's on this engine. */
     private static final ReentrantLock PUSHING = new ReentrantLock();
     private static final java.util.regex.Pattern IMAGE_REFUSED = java.util.regex.Pattern.compile(
@@ -132,12 +133,13 @@ public final class DockerExecutor implements BuildExecutor {
         }
     }
 
+    /** Best effort: gone already, in use, or removed by a concurrent build all leave nothing of ours behind. */
     @Override
     public void untag(String name) {
         try {
             docker.removeImageCmd(name).withForce(false).withNoPrune(false).exec();
-        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException ignored) {
-            // gone already, or still in use by another name: nothing of ours is left behind
+        } catch (DockerException e) {
+            LOG.debug("Left image {} in the engine: {}", name, e.getMessage());
         }
     }
 

@@ -68,7 +68,7 @@ class BuildApiIT {
         docker.run("docker", "import", "--change", "CMD [\"/bin/sh\"]", tar.toString(), image).ok();
         docker.run("docker", "push", image).ok();
         docker.run("docker", "rmi", image).ok();
-        // the worker removes what it pulls; this is for a run stopped halfway
+        // workers keep pulled base images as a cache; the test leaves the engine as it found it
         images.add(image);
     }
 

@@ -119,7 +119,7 @@ class BuildFleetIT {
     @AfterAll
     static void stop() {
         workers.values().forEach(Process::destroyForcibly);
-        // a killed worker could not remove the base image it had pulled
+        // workers keep pulled base images as a cache; the test leaves the engine as it found it
         if (docker != null) docker.run("docker", "rmi", "-f", base);
         if (standby != null) standby.close();
         if (registry != null) registry.close();
