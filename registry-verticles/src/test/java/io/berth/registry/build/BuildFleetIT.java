@@ -121,7 +121,10 @@ class BuildFleetIT {
         workers.values().forEach(Process::destroyForcibly);
         // workers keep pulled base images as a cache; the test leaves the engine as it found it
         if (docker != null) docker.run("docker", "rmi", "-f", base);
-        if (standby != null) standby.close();
+        if (standby != null) {
+            docker.run("docker", "rmi", "-f", standby.hostPort() + "/alice/base:1");
+            standby.close();
+        }
         if (registry != null) registry.close();
     }
 
