@@ -22,6 +22,13 @@ import io.berth.registry.gc.UploadSweeper;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.logs.CallbackUrls;
+import io.berth.registry.logs.ExportRepository;
+import io.berth.registry.logs.LogExporter;
+import io.berth.registry.logs.LogPartitionRepository;
+import io.berth.registry.logs.LogRepository;
+import io.berth.registry.logs.LogRetention;
+import io.berth.registry.logs.LogService;
 import io.berth.registry.logs.UsageLogger;
 import io.berth.registry.oci.V2Access;
 import io.berth.registry.oci.V2Challenge;
@@ -48,12 +55,14 @@ public final class Berth {
     private final Database database;
     private final UsageLogger usage;
     private final Services services;
+    private final Router router;
 
-    private Berth(Vertx vertx, Database database, UsageLogger usage, Services services) {
+    private Berth(Vertx vertx, Database database, UsageLogger usage, Services services, Router router) {
         this.vertx = vertx;
         this.database = database;
         this.usage = usage;
         this.services = services;
+        this.router = router;
     }
 
     /** Every service of a node, for the surfaces to mount and for tests to reach. */
@@ -62,7 +71,8 @@ public final class Berth {
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
                            CredentialService credentials, UserService users, ManifestService manifests,
-                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
+                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
+                           LogService logs, LogExporter logExporter, LogRetention logRetention) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -70,7 +80,7 @@ public final class Berth {
                 .compose(secrets -> Database.open(vertx, config).compose(db -> {
                     try {
                         Services services = wire(vertx, config, secrets, db);
-                        return deploy(vertx, services).map(v -> new Berth(vertx, db, services.usage(), services))
+                        return deploy(vertx, services).map(router -> new Berth(vertx, db, services.usage(), services, router))
                                 .onFailure(err -> db.close());
                     } catch (RuntimeException e) {
                         db.close();
@@ -87,7 +97,9 @@ public final class Berth {
         var accounts = new AccountRepository();
         var repositoryRows = new RepositoryRepository();
         var authorizer = new Authorizer(config, repositoryRows);
-        var usage = new UsageLogger(vertx, pool);
+        var logRows = new LogRepository();
+        var logPartitions = new LogPartitionRepository();
+        var usage = new UsageLogger(vertx, pool, logRows, logPartitions, config.usageLog().enabled());
         var repositories = new RepositoryService(pool, repositoryRows, accounts, authorizer, usage);
         var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
         var v2Access = new V2Access(config, tokens, repositories, challenge);
@@ -103,12 +115,20 @@ public final class Berth {
         var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
+        var exports = new ExportRepository();
+        var callbacks = new CallbackUrls(vertx, config.usageLog().callbackAllowedHosts());
+        var logs = new LogService(vertx, pool, logRows, exports, authorizer, repositories, users, callbacks, storage,
+                config.mail());
+        var logExporter = new LogExporter(vertx, pool, exports, logRows, storage, callbacks, usage, config.baseUrl(),
+                config.usageLog().exportLifetime(), config.mail());
+        var logRetention = new LogRetention(vertx, pool, logRows, logPartitions, exports, storage,
+                config.usageLog().retention(), config.usageLog().exportLifetime());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, manifests, blobs, uploads,
-                uploadSweeper);
+                uploadSweeper, logs, logExporter, logRetention);
     }
 
-    private static Future<Void> deploy(Vertx vertx, Services services) {
+    private static Future<Router> deploy(Vertx vertx, Services services) {
         Router router = Routes.build(vertx, services);
         router.route().order(-1000).handler(RequestIds::assign);
         var options = new HttpServerOptions().setPort(services.config().port()).setCompressionSupported(false)
@@ -116,17 +136,26 @@ public final class Berth {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         return vertx.deployVerticle(() -> new HttpVerticle(router, options), new DeploymentOptions().setInstances(instances))
                 .onSuccess(id -> services.uploadSweeper().start())
+                .onSuccess(id -> services.logRetention().start())
+                .onSuccess(id -> services.logExporter().start())
                 .onSuccess(id -> LOG.info("Berth is listening on port {} as {}", services.config().port(),
                         services.config().baseUrl()))
-                .mapEmpty();
+                .map(router);
     }
 
     public Services services() { return services; }
 
-    /** Flushes pending log entries, then closes the database (stopping an embedded PostgreSQL). */
+    /** Every route of the node (tests enumerate them). */
+    public Router router() { return router; }
+
+    /**
+     * Lets the export in hand finish, flushes pending log entries, then closes the database (stopping an embedded
+     * PostgreSQL).
+     */
     public Future<Void> stop() {
         services.uploadSweeper().stop();
-        return usage.close().eventually(() -> vertx.executeBlocking(() -> {
+        services.logRetention().stop();
+        return services.logExporter().stop().eventually(usage::close).eventually(() -> vertx.executeBlocking(() -> {
             database.close();
             return null;
         }, false)).mapEmpty();

@@ -3,6 +3,7 @@ package io.berth.registry.app;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.UserApi;
+import io.berth.registry.logs.LogsApi;
 import io.berth.registry.repo.RepositoryApi;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
@@ -18,7 +19,10 @@ import io.berth.registry.oci.V2FailureHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
-/** Mounts every surface on one router: /v2 (OCI distribution) and /api/v1 (Quay-compatible REST). */
+/**
+ * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST) and /exportedlogs (the
+ * downloads of usage-log exports).
+ */
 final class Routes {
     private Routes() {}
 
@@ -30,7 +34,7 @@ final class Routes {
             ctx.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
             ctx.next();
         });
-        v2.route().failureHandler(new V2FailureHandler(s.challenge()));
+        v2.route().failureHandler(new V2FailureHandler(s.challenge(), s.usage()));
         new TokenApi(s.config(), s.credentials(), s.tokens(), s.repositories(), s.authorizer(), s.database().pool(),
                 s.usage(), s.challenge()).mount(v2);
         // a manifest PUT's body is read (and size-limited) before the asynchronous token check
@@ -51,10 +55,19 @@ final class Routes {
         api.route().failureHandler(new ApiFailureHandler(s.config().baseUrl()));
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
+        var logsApi = new LogsApi(s.logs(), s.config().usageLog());
+        // before the repository routes, whose nested repository names would take .../logs for a name
+        logsApi.mount(api);
         new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
+
+        Router exported = Router.router(vertx);
+        exported.route().failureHandler(new ApiFailureHandler(s.config().baseUrl()));
+        logsApi.mountDownload(exported);
+        exported.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
+        root.route("/exportedlogs*").subRouter(exported);
         return root;
     }
 }

@@ -4,12 +4,20 @@ import java.util.Set;
 
 /**
  * Who is calling. {@code scopes} is null for full access (a password or session login) and otherwise the OAuth
- * scopes that cap what the caller may do.
+ * scopes that cap what the caller may do. {@code token} names the OAuth token and its application when the caller
+ * came through one (the usage log records them), else null.
  */
-public record Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
+public record Identity(Long accountId, String username, Kind kind, Set<String> scopes, OAuthToken token) {
     public enum Kind { USER, ROBOT, OAUTH, ANONYMOUS }
 
+    /** The OAuth token a caller acts through, and the application it was issued to. */
+    public record OAuthToken(long id, long applicationId, String applicationName, String clientId) {}
+
     public static final Identity ANONYMOUS = new Identity(null, "(anonymous)", Kind.ANONYMOUS, Set.of());
+
+    public Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
+        this(accountId, username, kind, scopes, null);
+    }
 
     public boolean anonymous() { return kind == Kind.ANONYMOUS; }
 

@@ -11,20 +11,24 @@ import java.util.UUID;
 public final class OAuthTokenRepository {
 
     /** A stored token: who it acts for and with which scopes. */
-    public record StoredToken(long accountId, String username, String accountKind, String tokenHash, String scope,
-                              OffsetDateTime expiresAt) {}
+    public record StoredToken(long id, long accountId, String username, String accountKind, String tokenHash,
+                              String scope, OffsetDateTime expiresAt, long applicationId, String applicationName,
+                              String clientId) {}
 
     public Future<StoredToken> findByName(SqlClient db, String tokenName) {
         return db.preparedQuery("""
-                        SELECT t.account_id, a.username, a.kind, t.token_hash, t.scope, t.expires_at
+                        SELECT t.id, t.account_id, a.username, a.kind, t.token_hash, t.scope, t.expires_at,
+                               t.application_id, app.name, app.client_id
                         FROM oauth_access_token t JOIN account a ON a.id = t.account_id
+                        JOIN oauth_application app ON app.id = t.application_id
                         WHERE t.token_name = $1 AND a.enabled""")
                 .execute(Tuple.of(tokenName))
                 .map(rows -> {
                     if (rows.size() == 0) return null;
                     var r = rows.iterator().next();
-                    return new StoredToken(r.getLong(0), r.getString(1), r.getString(2), r.getString(3),
-                            r.getString(4), r.getOffsetDateTime(5));
+                    return new StoredToken(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
+                            r.getString(4), r.getString(5), r.getOffsetDateTime(6), r.getLong(7), r.getString(8),
+                            r.getString(9));
                 });
     }
 

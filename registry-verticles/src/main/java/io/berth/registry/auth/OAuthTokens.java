@@ -51,7 +51,9 @@ public final class OAuthTokens {
             byte[] actual = hash(token.substring(20)).getBytes(StandardCharsets.US_ASCII);
             if (!MessageDigest.isEqual(expected, actual)) return null;
             Set<String> scopes = Set.copyOf(Arrays.asList(stored.scope().split("[ ,]+")));
-            return new Identity(stored.accountId(), stored.username(), Identity.Kind.OAUTH, scopes);
+            return new Identity(stored.accountId(), stored.username(), Identity.Kind.OAUTH, scopes,
+                    new Identity.OAuthToken(stored.id(), stored.applicationId(), stored.applicationName(),
+                            stored.clientId()));
         });
     }
 

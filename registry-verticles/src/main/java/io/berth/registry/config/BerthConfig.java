@@ -36,7 +36,9 @@ public record BerthConfig(
         String registryJwtIssuer,
         String secretKey,
         String databaseSecretKey,
-        Path instanceServiceKeyLocation) {
+        Path instanceServiceKeyLocation,
+        UsageLogConfig usageLog,
+        MailConfig mail) {
 
     /** The base URL clients are told to use, e.g. {@code http://localhost:8080}. */
     public String baseUrl() {

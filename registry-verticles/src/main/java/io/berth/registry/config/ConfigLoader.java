@@ -36,9 +36,12 @@ public final class ConfigLoader {
             "FEATURE_SUPER_USERS", "SUPER_USERS", "REGISTRY_STATE", "LIBRARY_NAMESPACE", "CREATE_PRIVATE_REPO_ON_PUSH",
             "V2_PAGINATION_SIZE", "MAXIMUM_LAYER_SIZE", "DEFAULT_TAG_EXPIRATION", "TAG_EXPIRATION_OPTIONS",
             "ACTION_LOG_AUDIT_LOGINS", "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
-            "INSTANCE_SERVICE_KEY_LOCATION",
+            "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_LOG_EXPORT", "FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL",
+            "EXPORT_ACTION_LOGS_SECONDS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD",
+            "MAIL_DEFAULT_SENDER",
             // Berth's own keys
-            "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION");
+            "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION", "ACTION_LOG_ENABLED", "ACTION_LOG_RETENTION",
+            "CALLBACK_ALLOWED_HOSTS");
 
     /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
     private static final Set<String> ACCEPTED = Set.of(
@@ -48,10 +51,9 @@ public final class ConfigLoader {
             "FEATURE_CHANGE_TAG_EXPIRATION", "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
             "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
             "FEATURE_REPO_MIRROR", "FEATURE_TEAM_SYNCING", "FEATURE_USER_LOG_ACCESS", "FEATURE_USER_METADATA",
-            "FEATURE_LOG_EXPORT", "FEATURE_GARBAGE_COLLECTION", "FEATURE_ADVERTISE_V2", "FEATURE_QUOTA_MANAGEMENT",
+            "FEATURE_GARBAGE_COLLECTION", "FEATURE_ADVERTISE_V2", "FEATURE_QUOTA_MANAGEMENT",
             "FEATURE_PERMANENTLY_DELETE_TAGS", "PERMANENTLY_DELETE_TAGS", "FEATURE_RESTRICTED_USERS", "ENTERPRISE_LOGO_URL",
-            "REGISTRY_TITLE", "REGISTRY_TITLE_SHORT", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
-            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "SETUP_COMPLETE", "USE_CDN", "USERFILES_LOCATION", "USERFILES_PATH",
+            "REGISTRY_TITLE", "REGISTRY_TITLE_SHORT", "SETUP_COMPLETE", "USE_CDN", "USERFILES_LOCATION", "USERFILES_PATH",
             "LOG_ARCHIVE_LOCATION", "LOG_ARCHIVE_PATH", "LOGS_MODEL", "LOGS_MODEL_CONFIG", "PUSH_TEMP_TAG_EXPIRATION_SEC",
             "CREATE_NAMESPACE_ON_PUSH", "ALLOW_PULLS_WITHOUT_STRICT_LOGGING", "EXTERNAL_TLS_TERMINATION",
             "TESTING", "GLOBAL_READONLY_SUPER_USERS", "FEATURE_SUPERUSERS_FULL_ACCESS", "BROWSER_API_CALLS_XHR_ONLY",
@@ -135,7 +137,22 @@ public final class ConfigLoader {
                 r.string("INSTANCE_SERVICE_KEY_SERVICE", "quay"),
                 r.string("SECRET_KEY", null),
                 r.string("DATABASE_SECRET_KEY", null),
-                keyLocation(r.string("INSTANCE_SERVICE_KEY_LOCATION", null)));
+                keyLocation(r.string("INSTANCE_SERVICE_KEY_LOCATION", null)),
+                new UsageLogConfig(
+                        r.bool("ACTION_LOG_ENABLED", true),
+                        r.duration("ACTION_LOG_RETENTION", "30d"),
+                        r.bool("FEATURE_LOG_EXPORT", true),
+                        r.bool("FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL", true),
+                        Duration.ofSeconds(r.integer("EXPORT_ACTION_LOGS_SECONDS", 3600, 1, Integer.MAX_VALUE)),
+                        r.stringList("CALLBACK_ALLOWED_HOSTS", List.of()).stream().map(String::toLowerCase)
+                                .collect(java.util.stream.Collectors.toUnmodifiableSet())),
+                new MailConfig(
+                        r.string("MAIL_SERVER", null),
+                        r.integer("MAIL_PORT", 587, 1, 65535),
+                        r.bool("MAIL_USE_TLS", true),
+                        r.string("MAIL_USERNAME", null),
+                        r.string("MAIL_PASSWORD", null),
+                        r.string("MAIL_DEFAULT_SENDER", "admin@example.com")));
     }
 
     /** {@code DISTRIBUTED_STORAGE_CONFIG: {default: [LocalStorage, {storage_path: /x}]}}; the preferred location wins. */

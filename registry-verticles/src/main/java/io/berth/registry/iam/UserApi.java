@@ -122,7 +122,12 @@ public final class UserApi {
 
     /** Quay's avatar object: a colour and hash derived from the e-mail (or name). */
     static JsonObject avatar(Account account) {
-        String seed = account.email() != null ? account.email() : account.username();
+        return avatar(account.username(), account.email(), account.kind().equals("organization") ? "org" : account.kind());
+    }
+
+    /** The avatar of a name that may no longer have an account (then {@code email} is null); kind user, org or robot. */
+    public static JsonObject avatar(String name, String email, String kind) {
+        String seed = email != null ? email : name;
         String hash;
         try {
             hash = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
@@ -133,8 +138,8 @@ public final class UserApi {
         String[] colors = {"#969696", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
                 "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7", "#bcbd22",
                 "#1f77b4", "#17becf", "#9edae5", "#393b79"};
-        return new JsonObject().put("name", account.username()).put("hash", hash)
+        return new JsonObject().put("name", name).put("hash", hash)
                 .put("color", colors[Integer.parseInt(hash.substring(0, 2), 16) % colors.length])
-                .put("kind", account.kind().equals("organization") ? "org" : account.kind());
+                .put("kind", kind);
     }
 }

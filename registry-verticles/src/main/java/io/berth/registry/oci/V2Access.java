@@ -23,6 +23,7 @@ import java.util.Set;
  */
 public final class V2Access {
     private static final String CLAIMS = "registryClaims";
+    private static final String GRANTED = "registryGranted";
 
     private final BerthConfig config;
     private final RegistryTokens tokens;
@@ -69,11 +70,20 @@ public final class V2Access {
         return ctx.get(CLAIMS);
     }
 
+    /** The access this request was granted, or null before (or without) a successful check. */
+    public static Granted granted(RoutingContext ctx) {
+        return ctx.get(GRANTED);
+    }
+
+    private static Future<Granted> remember(RoutingContext ctx, Future<Granted> granted) {
+        return granted.onSuccess(g -> ctx.put(GRANTED, g));
+    }
+
     /** For reads (pull): the repository must exist and be readable. */
     public Future<Granted> pull(RoutingContext ctx, RepositoryName name) {
         RegistryTokens.Claims claims = claims(ctx);
         boolean granted = grantsPull(claims, name);
-        return repositories.find(name).compose(repo -> {
+        return remember(ctx, repositories.find(name).compose(repo -> {
             if (repo == null) {
                 return granted ? Future.failedFuture(new BerthException(ErrorCode.NAME_UNKNOWN, "repository not found"))
                         : Future.failedFuture(unauthorized(name, "pull"));
@@ -82,7 +92,7 @@ public final class V2Access {
                 return Future.succeededFuture(new Granted(repo, claims.identity(), Http.clientIp(ctx)));
             }
             return Future.failedFuture(unauthorized(name, "pull"));
-        });
+        }));
     }
 
     /**
@@ -115,10 +125,10 @@ public final class V2Access {
             return Future.failedFuture(unauthorized(name, "pull,push"));
         }
         String ip = Http.clientIp(ctx);
-        return repositories.find(name).compose(repo -> repo != null ? Future.succeededFuture(repo)
+        return remember(ctx, repositories.find(name).compose(repo -> repo != null ? Future.succeededFuture(repo)
                         : repositories.create(claims.identity(), name,
                                 config.createPrivateRepoOnPush() ? "private" : "public", "", true, ip))
-                .map(repo -> new Granted(repo, claims.identity(), ip));
+                .map(repo -> new Granted(repo, claims.identity(), ip)));
     }
 
     /** For deletes: the token must grant push or delete, and the repository must exist. */
@@ -129,9 +139,9 @@ public final class V2Access {
         if (java.util.Collections.disjoint(actions, Set.of(RegistryAction.PUSH, RegistryAction.DELETE, RegistryAction.ALL))) {
             return Future.failedFuture(unauthorized(name, "pull,push,delete"));
         }
-        return repositories.find(name).compose(repo -> repo == null
+        return remember(ctx, repositories.find(name).compose(repo -> repo == null
                 ? Future.failedFuture(new BerthException(ErrorCode.NAME_UNKNOWN, "repository not found"))
-                : Future.succeededFuture(new Granted(repo, claims.identity(), Http.clientIp(ctx))));
+                : Future.succeededFuture(new Granted(repo, claims.identity(), Http.clientIp(ctx)))));
     }
 
     private BerthException unauthorized(RepositoryName name, String actions) {

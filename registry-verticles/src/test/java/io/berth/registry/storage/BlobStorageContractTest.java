@@ -161,4 +161,39 @@ public abstract class BlobStorageContractTest {
             assertArrayEquals(Arrays.copyOfRange(bytes, (int) range[0], (int) (range[0] + range[1])), response.body());
         }
     }
+
+    private String readObject(String key) throws Exception {
+        var in = await(storage.readObject(key));
+        var content = Buffer.buffer();
+        in.handler(content::appendBuffer);
+        var done = io.vertx.core.Promise.<Void>promise();
+        in.endHandler(v -> done.tryComplete()).exceptionHandler(done::tryFail);
+        in.resume();
+        await(done.future());
+        return content.toString();
+    }
+
+    private void writeObject(String key, String... parts) throws Exception {
+        var out = await(storage.writeObject(key));
+        for (String part : parts) await(out.write(Buffer.buffer(part)));
+        await(out.end());
+    }
+
+    @Test
+    void objectsAreWrittenReplacedReadAndDeleted() throws Exception {
+        writeObject("exports/a1.json", "{\"logs\":", "[1, 2, 3]}");
+        assertEquals("{\"logs\":[1, 2, 3]}", readObject("exports/a1.json"));
+        writeObject("exports/a1.json", "{}");
+        assertEquals("{}", readObject("exports/a1.json"));
+        await(storage.deleteObject("exports/a1.json"));
+        assertThrows(Exception.class, () -> await(storage.readObject("exports/a1.json")));
+        await(storage.deleteObject("exports/a1.json"));
+    }
+
+    @Test
+    void objectKeysCannotLeaveTheirPlace() {
+        for (String key : new String[]{"../escape", "exports/../../x", "/absolute", "Upper", ""}) {
+            assertThrows(Exception.class, () -> await(storage.writeObject(key)), key);
+        }
+    }
 }
