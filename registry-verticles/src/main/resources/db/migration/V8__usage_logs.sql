@@ -67,8 +67,9 @@ ORDER BY l.id;
 DROP TABLE usage_log_v1;
 
 -- Log exports: a durable queue (row first, wake-up event second). Per namespace, only the oldest unfinished export
--- is eligible, so one runs at a time and later requests wait their turn. A node works an export under a lease; a node
--- that dies leaves a lease that expires and another node picks the export up again.
+-- (queued, running or delivering) is eligible, so one runs at a time, its delivery included, and later requests wait
+-- their turn. A node works an export under a lease; a node that dies leaves a lease that expires and another node
+-- picks the export up again.
 CREATE TABLE log_export (
     id               UUID        PRIMARY KEY,
     namespace_id     BIGINT      NOT NULL REFERENCES account (id) ON DELETE CASCADE,
@@ -99,6 +100,6 @@ CREATE TABLE log_export (
     created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
     CHECK (callback_url IS NOT NULL OR callback_email IS NOT NULL)
 );
-CREATE INDEX log_export_unfinished ON log_export (namespace_id, created_at) WHERE state IN ('queued', 'running');
+CREATE INDEX log_export_unfinished ON log_export (namespace_id, created_at) WHERE state IN ('queued', 'running', 'delivering');
 CREATE INDEX log_export_due ON log_export (next_attempt_at) WHERE state IN ('queued', 'running', 'delivering');
 CREATE INDEX log_export_expiring ON log_export (file_expires_at) WHERE file_id IS NOT NULL;

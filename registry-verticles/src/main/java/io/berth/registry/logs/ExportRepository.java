@@ -40,7 +40,7 @@ public final class ExportRepository {
 
     /**
      * Takes the next export that is due under a lease, or null: a queued export that is the oldest unfinished one of
-     * its namespace (so one runs per namespace, first come first served), a running or delivering one whose lease
+     * its namespace (so one runs per namespace, delivery included, first come first served), a running one whose lease
      * expired (its node died), or a delivery whose retry time has come. Claims are serialised by an advisory lock.
      */
     public Future<Export> claim(Pool pool, UUID leaseToken, Duration lease) {
@@ -54,7 +54,8 @@ public final class ExportRepository {
                                     WHERE e.next_attempt_at <= now() AND (
                                           (e.state = 'queued' AND NOT EXISTS (
                                               SELECT 1 FROM log_export o
-                                              WHERE o.namespace_id = e.namespace_id AND o.state IN ('queued', 'running')
+                                              WHERE o.namespace_id = e.namespace_id
+                                                AND o.state IN ('queued', 'running', 'delivering')
                                                 AND (o.created_at, o.id) < (e.created_at, e.id)))
                                        OR (e.state IN ('running', 'delivering')
                                            AND (e.lease_until IS NULL OR e.lease_until < now())))

@@ -1,5 +1,6 @@
 package io.berth.registry.logs;
 
+import io.berth.model.error.BerthException;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.config.MailConfig;
 import io.berth.registry.storage.BlobStorage;
@@ -32,7 +33,8 @@ import java.util.UUID;
 /**
  * Works the log-export queue on every node: takes a due export under a lease ({@link ExportRepository#claim}), writes
  * its entries as one JSON file to storage, then tells the requester where to download it, by POSTing Quay's callback
- * body to the callback URL and/or e-mailing the link. Failed deliveries are retried with exponential backoff; the
+ * body to the callback URL and/or e-mailing the link (at least once: a retry repeats both). Failed deliveries are
+ * retried with exponential backoff, and the namespace's next export waits meanwhile; the
  * outcome is logged as {@code export_logs_success} or {@code export_logs_failure}. A wake-up event on
  * {@link #WAKE} starts work at once; a slow timer catches retries that came due and rows whose event was lost.
  */
@@ -211,7 +213,8 @@ public final class LogExporter {
                         .mapEmpty();
             }
             String error = ar.cause().getMessage();
-            if (export.attempts() + 1 >= MAX_ATTEMPTS) {
+            // a callback that no longer passes the SSRF check (its name resolves elsewhere now) is not retried
+            if (export.attempts() + 1 >= MAX_ATTEMPTS || ar.cause() instanceof BerthException) {
                 return exports.finish(pool, export.id(), lease, "failed", error)
                         .onSuccess(held -> { if (held) logOutcome(export, "failed", url, error); })
                         .mapEmpty();
