@@ -87,6 +87,7 @@ public final class TestServer implements AutoCloseable {
     public String baseUrl() { return "http://127.0.0.1:" + port; }
     public Path dataDir() { return dataDir; }
     public Berth.Services services() { return berth.services(); }
+    public io.vertx.ext.web.Router router() { return berth.router(); }
     public Vertx vertx() { return vertx; }
 
     /** Creates a user directly through the account service, as sign-up would. */

@@ -1,0 +1,319 @@
+package io.berth.registry.logs;
+
+import io.berth.model.oci.MediaTypes;
+import io.berth.registry.testing.Blobs;
+import io.berth.registry.testing.Fixtures;
+import io.berth.registry.testing.ManifestClient;
+import io.berth.registry.testing.RegistryHttp;
+import io.berth.registry.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every route that can change state writes its usage-log kind. The router's routes are enumerated; each non-GET,
+ * non-HEAD route of /api/v1 and /v2 must be matched by a row of {@link #rows()}: a request that succeeds and the kind
+ * it must log. A route without a row fails the test, so whoever adds a route adds its row. A row may say that a
+ * route logs nothing only with the reason (the steps of a blob upload, which Quay does not log either), and then the
+ * request must indeed log nothing.
+ */
+class LogCompletenessIT {
+    private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+            HttpMethod.DELETE);
+    private static final Set<String> SURFACES = Set.of("/api/v1", "/v2");
+    private static final String PASSWORD = "admin-password";
+
+    static Vertx receiverVertx;
+    static HttpServer receiver;
+    static TestServer server;
+    static RegistryHttp http;
+    static Fixtures fixtures;
+    /** What earlier rows left for later ones (tokens, upload locations). */
+    static final Map<String, String> state = new LinkedHashMap<>();
+
+    /** A route as mounted: its methods and its full path pattern (a regex, or a path with :params). */
+    record MountedRoute(Set<HttpMethod> methods, String prefix, String pattern, boolean regex) {
+        boolean matches(HttpMethod method, String path) {
+            if (!methods.isEmpty() && !methods.contains(method)) return false;
+            if (!path.startsWith(prefix)) return false;
+            String rest = path.substring(prefix.length());
+            String regexText = regex ? pattern
+                    : Pattern.quote(pattern).replaceAll(":[A-Za-z0-9_]+", "\\\\E[^/]+\\\\Q").replace("*\\E", "\\E.*");
+            return Pattern.compile(regexText).matcher(rest).matches();
+        }
+
+        @Override
+        public String toString() {
+            return (methods.isEmpty() ? "ANY" : methods) + " " + prefix + (regex ? " ~ " : "") + pattern;
+        }
+    }
+
+    /**
+     * A request that succeeds on a route and the kind it logs; {@code kind} null means it logs nothing, for the reason
+     * given. A {@code pending} row names a route no caller can use successfully yet (the reason says what it waits
+     * for): its request must be refused with a 403, and whoever makes it usable turns it into a real row.
+     */
+    record Row(HttpMethod method, String samplePath, Supplier<HttpResponse<String>> request, String kind,
+               String reason, boolean pending) {
+        Row(HttpMethod method, String samplePath, Supplier<HttpResponse<String>> request, String kind, String reason) {
+            this(method, samplePath, request, kind, reason, false);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiverVertx = Vertx.vertx();
+        receiver = receiverVertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(b -> request.response().end()))
+                .listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+        server = TestServer.start(Map.of("CALLBACK_ALLOWED_HOSTS", List.of("127.0.0.1")));
+        http = new RegistryHttp(server);
+        fixtures = new Fixtures(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        receiverVertx.close().await();
+    }
+
+    // ---- requests -------------------------------------------------------------------------------------------------
+
+    static HttpResponse<String> json(String method, String path, String token, JsonObject body) {
+        return http.send(http.request(path, token).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body.encode())).build());
+    }
+
+    static String api() { return state.get("apiToken"); }
+
+    static String v2() {
+        return state.computeIfAbsent("v2Token", k -> http.token("admin", PASSWORD, "repository:admin/pushed:pull,push"));
+    }
+
+    static JsonObject callback() {
+        return new JsonObject().put("callback_url", "http://127.0.0.1:" + receiver.actualPort() + "/");
+    }
+
+    static String location(HttpResponse<?> response) {
+        String location = response.headers().firstValue("Location").orElseThrow();
+        return location.startsWith("http") ? location : server.baseUrl() + location;
+    }
+
+    static HttpResponse<String> v2Send(HttpRequest.Builder builder) {
+        return http.send(builder.build());
+    }
+
+    static List<Row> rows() {
+        byte[] layer = Blobs.random(2048, 1);
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes();
+        byte[] loose = Blobs.random(512, 2);
+        var rows = new ArrayList<Row>();
+        // --- /api/v1
+        rows.add(new Row(HttpMethod.POST, "/api/v1/user/initialize", () -> {
+            var r = json("POST", "/api/v1/user/initialize", null, new JsonObject().put("username", "admin")
+                    .put("password", PASSWORD).put("email", "admin@example.com").put("access_token", true));
+            if (r.statusCode() == 200) state.put("apiToken", new JsonObject(r.body()).getString("access_token"));
+            return r;
+        }, "user_create", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/user/", () -> json("POST", "/api/v1/user/", null, new JsonObject()
+                .put("username", "bob").put("password", "bob-password").put("email", "bob@example.com")),
+                "user_create", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/repository", () -> json("POST", "/api/v1/repository", api(),
+                new JsonObject().put("repository", "app").put("visibility", "private").put("description", "")),
+                "create_repo", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/repository/admin/app", () -> json("PUT",
+                "/api/v1/repository/admin/app", api(), new JsonObject().put("description", "new")),
+                "set_repo_description", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/repository/admin/app/changevisibility", () -> json("POST",
+                "/api/v1/repository/admin/app/changevisibility", api(), new JsonObject().put("visibility", "public")),
+                "change_repo_visibility", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/repository/admin/app/exportlogs", () -> json("POST",
+                "/api/v1/repository/admin/app/exportlogs", api(), callback()), "export_logs_success", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/user/exportlogs", () -> json("POST", "/api/v1/user/exportlogs",
+                api(), callback()), "export_logs_success", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/organization/acme/exportlogs", () -> {
+            fixtures.query("""
+                    INSERT INTO account (uuid, username, kind) VALUES (gen_random_uuid(), 'acme', 'organization')
+                    ON CONFLICT (username) DO NOTHING""", Tuple.tuple());
+            return json("POST", "/api/v1/organization/acme/exportlogs", api(), callback());
+        }, "export_logs_success", "organization administrators arrive with teams (orgs branch)", true));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/repository/admin/app", () -> json("DELETE",
+                "/api/v1/repository/admin/app", api(), new JsonObject()), "delete_repo", null));
+        // --- /v2
+        rows.add(new Row(HttpMethod.POST, "/v2/admin/pushed/blobs/uploads/", () -> {
+            var r = v2Send(http.request("/v2/admin/pushed/blobs/uploads/", v2()).POST(HttpRequest.BodyPublishers.noBody()));
+            if (r.statusCode() == 202) state.put("upload", location(r));
+            return r;
+        }, "create_repo", null));
+        rows.add(new Row(HttpMethod.PATCH, "/v2/admin/pushed/blobs/uploads/0b4c2b44-0000-4000-8000-000000000000",
+                () -> {
+                    var r = v2Send(http.request(state.get("upload"), v2()).header("Content-Type", "application/octet-stream")
+                            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(layer)));
+                    if (r.statusCode() == 202) state.put("upload", location(r));
+                    return r;
+                }, null, "a step of a blob upload; the push is logged as push_repo when its manifest is put"));
+        rows.add(new Row(HttpMethod.PUT, "/v2/admin/pushed/blobs/uploads/0b4c2b44-0000-4000-8000-000000000000",
+                () -> v2Send(http.request(state.get("upload") + (state.get("upload").contains("?") ? "&" : "?")
+                        + "digest=" + Blobs.query(Blobs.sha256(layer)), v2()).PUT(HttpRequest.BodyPublishers.noBody())),
+                null, "a step of a blob upload (it completes the blob); the push is logged as push_repo"));
+        rows.add(new Row(HttpMethod.DELETE, "/v2/admin/pushed/blobs/uploads/0b4c2b44-0000-4000-8000-000000000000",
+                () -> {
+                    String session = location(v2Send(http.request("/v2/admin/pushed/blobs/uploads/", v2())
+                            .POST(HttpRequest.BodyPublishers.noBody())));
+                    return v2Send(http.request(session, v2()).DELETE());
+                }, null, "cancels an unfinished blob upload, which no manifest can refer to yet"));
+        rows.add(new Row(HttpMethod.PUT, "/v2/admin/pushed/manifests/v1", () -> {
+            Blobs.push(http, "admin/pushed", v2(), config);
+            var manifest = Fixtures.image(MediaTypes.OCI_MANIFEST,
+                    Fixtures.descriptor("application/vnd.oci.image.config.v1+json", config), Fixtures.descriptor("application/vnd.oci.image.layer.v1.tar", layer));
+            return new ManifestClient(http).put(v2(), "admin/pushed", "v1", MediaTypes.OCI_MANIFEST,
+                    Fixtures.bytes(manifest));
+        }, "push_repo", null));
+        rows.add(new Row(HttpMethod.DELETE, "/v2/admin/pushed/manifests/v1",
+                () -> new ManifestClient(http).delete(v2(), "admin/pushed", "v1"), "delete_tag", null));
+        rows.add(new Row(HttpMethod.DELETE, "/v2/admin/pushed/blobs/sha256:" + "0".repeat(64), () -> {
+            Blobs.push(http, "admin/pushed", v2(), loose);
+            return v2Send(http.request("/v2/admin/pushed/blobs/" + Blobs.sha256(loose), v2()).DELETE());
+        }, null, "unlinks a blob that no manifest of the repository references; Quay answers 405 here and has no kind"));
+        return rows;
+    }
+
+    // ---- the test -------------------------------------------------------------------------------------------------
+
+    /** The routes of the /api/v1 and /v2 sub-routers that take writes. */
+    static List<MountedRoute> writeRoutes() {
+        var out = new ArrayList<MountedRoute>();
+        collect(server.router(), "", out);
+        return out.stream().filter(r -> SURFACES.stream().anyMatch(s -> r.prefix().equals(s)))
+                .filter(r -> r.methods().isEmpty() || r.methods().stream().anyMatch(WRITES::contains)).toList();
+    }
+
+    private static void collect(Router router, String prefix, List<MountedRoute> out) {
+        for (Route route : router.getRoutes()) {
+            if (route.getSubRouter() != null) {
+                collect(route.getSubRouter(), prefix + route.getPath().replaceAll("\\*$", ""), out);
+            } else if (route.isRegexPath() || route.getPath() != null) {
+                var methods = route.methods() == null ? Set.<HttpMethod>of() : route.methods();
+                String pattern = route.isRegexPath() ? route.getName() : route.getPath();
+                out.add(new MountedRoute(methods, prefix, pattern, route.isRegexPath()));
+            }
+        }
+    }
+
+    static long lastLogId() {
+        fixtures.flushUsageLog();
+        return fixtures.query("SELECT coalesce(max(id), 0) FROM usage_log", Tuple.tuple()).get(0).getLong(0);
+    }
+
+    static List<String> kindsSince(long id) {
+        fixtures.flushUsageLog();
+        return fixtures.query("SELECT kind FROM usage_log WHERE id > $1 ORDER BY id", Tuple.of(id)).stream()
+                .map(r -> r.getString(0)).toList();
+    }
+
+    @Test
+    void everyStateChangingRouteHasARowAndWritesItsKind() throws Exception {
+        List<Row> rows = rows();
+        List<MountedRoute> routes = writeRoutes();
+        assertTrue(routes.size() >= 10, "the router enumeration found too little: " + routes);
+
+        var uncovered = new ArrayList<String>();
+        for (MountedRoute route : routes) {
+            boolean covered = rows.stream().anyMatch(row -> route.matches(row.method(), row.samplePath()));
+            if (!covered) uncovered.add(route.toString());
+        }
+        var stale = rows.stream().filter(row -> routes.stream().noneMatch(r -> r.matches(row.method(), row.samplePath())))
+                .map(row -> row.method() + " " + row.samplePath()).toList();
+        if (!uncovered.isEmpty() || !stale.isEmpty()) {
+            fail("Routes that change state need a row in LogCompletenessIT.rows() (a request that succeeds and the "
+                    + "usage-log kind it writes): " + uncovered + "; rows that match no route: " + stale);
+        }
+
+        for (Row row : rows) {
+            String what = row.method() + " " + row.samplePath();
+            long before = lastLogId();
+            var response = row.request().get();
+            if (row.pending()) {
+                assertEquals(403, response.statusCode(), what + " (pending: " + row.reason() + ") " + response.body());
+                continue;
+            }
+            assertTrue(response.statusCode() / 100 == 2, what + " answered " + response.statusCode() + " " + response.body());
+            if (row.kind() == null) {
+                assertTrue(row.reason() != null && !row.reason().isBlank(), what + ": a row without a kind needs a reason");
+                assertEquals(List.of(), kindsSince(before), what + " logs nothing");
+                continue;
+            }
+            assertTrue(LogKinds.known(row.kind()), row.kind());
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (!kindsSince(before).contains(row.kind())) {
+                assertTrue(Instant.now().isBefore(deadline), what + " did not log " + row.kind() + ": " + kindsSince(before));
+                server.vertx().timer(100).await();
+            }
+        }
+    }
+
+    @Test
+    void failedPushesAndPullsAreLoggedOnceInTheV2FailureHandler() {
+        try (TestServer own = TestServer.start()) {
+            failedPushesAndPullsAreLogged(own, new RegistryHttp(own), new Fixtures(own));
+        }
+    }
+
+    private static void failedPushesAndPullsAreLogged(TestServer server, RegistryHttp http, Fixtures fixtures) {
+        server.createUser("carol", "carol-password");
+        long repoId = fixtures.repository("carol", "app", "private");
+        String token = http.token("carol", "carol-password", "repository:carol/app:pull,push");
+        var manifests = new ManifestClient(http);
+
+        byte[] missingLayer = Blobs.random(100, 3);
+        var manifest = Fixtures.image(MediaTypes.OCI_MANIFEST, Fixtures.descriptor("application/vnd.oci.image.config.v1+json", missingLayer),
+                Fixtures.descriptor("application/vnd.oci.image.layer.v1.tar", missingLayer));
+        assertEquals(400, manifests.put(token, "carol/app", "v1", MediaTypes.OCI_MANIFEST, Fixtures.bytes(manifest))
+                .statusCode());
+        assertEquals(404, manifests.get(token, "carol/app", "nope").statusCode());
+        assertEquals(404, manifests.head(token, "carol/app", "nope").statusCode());
+        assertEquals(404, http.send(http.request("/v2/carol/app/blobs/" + Blobs.sha256(missingLayer), token).GET()
+                .build()).statusCode());
+        assertEquals(404, manifests.delete(token, "carol/app", "nope").statusCode());
+        // refused before access was granted: no entry (nothing is known about the caller's repository)
+        assertEquals(401, manifests.get(null, "carol/app", "v1").statusCode());
+
+        fixtures.flushUsageLog();
+        var entries = fixtures.query("SELECT kind, repository_id, performer_name, metadata FROM usage_log ORDER BY id",
+                Tuple.tuple());
+        assertEquals(List.of("push_repo_failed", "pull_repo_failed", "pull_repo_failed", "delete_tag_failed"),
+                entries.stream().map(r -> r.getString(0)).toList());
+        for (var entry : entries) {
+            assertEquals(repoId, entry.getLong(1));
+            assertEquals("carol", entry.getString(2));
+            assertEquals("app", entry.getJsonObject(3).getString("repo"));
+        }
+        assertEquals("v1", entries.get(0).getJsonObject(3).getString("tag"));
+        assertEquals("MANIFEST_BLOB_UNKNOWN", entries.get(0).getJsonObject(3).getString("error_code"));
+        assertEquals("nope", entries.get(1).getJsonObject(3).getString("tag"));
+    }
+}
