@@ -8,6 +8,8 @@ import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
+import io.berth.registry.iam.OrganizationRepository;
+import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.ManifestRepository;
@@ -30,6 +32,7 @@ import io.berth.registry.logs.LogRepository;
 import io.berth.registry.logs.LogRetention;
 import io.berth.registry.logs.LogService;
 import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.mail.Mailer;
 import io.berth.registry.oci.V2Access;
 import io.berth.registry.oci.V2Challenge;
 import io.berth.registry.repo.RepositoryRepository;
@@ -70,7 +73,8 @@ public final class Berth {
                            RegistryTokens tokens, AccountRepository accounts, RepositoryRepository repositoryRows,
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
-                           CredentialService credentials, UserService users, ManifestService manifests,
+                           CredentialService credentials, UserService users, OrganizationService organizations,
+                           ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
                            LogService logs, LogExporter logExporter, LogRetention logRetention) {}
 
@@ -96,7 +100,8 @@ public final class Berth {
         var tokens = new RegistryTokens(vertx, secrets, config.registryJwtIssuer(), config.serverHostname());
         var accounts = new AccountRepository();
         var repositoryRows = new RepositoryRepository();
-        var authorizer = new Authorizer(config, repositoryRows);
+        var organizationRows = new OrganizationRepository();
+        var authorizer = new Authorizer(config, repositoryRows, accounts, organizationRows);
         var logRows = new LogRepository();
         var logPartitions = new LogPartitionRepository();
         var usage = new UsageLogger(vertx, pool, logRows, logPartitions, config.usageLog().enabled());
@@ -107,6 +112,7 @@ public final class Berth {
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
+        var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
         var uploadRows = new UploadRepository();
@@ -115,17 +121,18 @@ public final class Berth {
         var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
+        var mailer = new Mailer(vertx, config.mail());
         var exports = new ExportRepository();
         var callbacks = new CallbackUrls(vertx, config.usageLog().callbackAllowedHosts());
         var logs = new LogService(vertx, pool, logRows, exports, authorizer, repositories, users, callbacks, storage,
-                config.mail());
-        var logExporter = new LogExporter(vertx, pool, exports, logRows, storage, callbacks, usage, config.baseUrl(),
-                config.usageLog().exportLifetime(), config.mail());
+                mailer);
+        var logExporter = new LogExporter(vertx, pool, exports, logRows, storage, callbacks, usage, mailer,
+                config.baseUrl(), config.usageLog().exportLifetime());
         var logRetention = new LogRetention(vertx, pool, logRows, logPartitions, exports, storage,
                 config.usageLog().retention(), config.usageLog().exportLifetime());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, manifests, blobs, uploads,
-                uploadSweeper, logs, logExporter, logRetention);
+                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, mailer,
+                blobs, uploads, uploadSweeper, logs, logExporter, logRetention);
     }
 
     private static Future<Router> deploy(Vertx vertx, Services services) {

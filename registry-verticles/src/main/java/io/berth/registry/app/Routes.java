@@ -2,6 +2,7 @@ package io.berth.registry.app;
 
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
+import io.berth.registry.iam.OrganizationApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.logs.LogsApi;
 import io.berth.registry.repo.RepositoryApi;
@@ -59,6 +60,7 @@ final class Routes {
         // before the repository routes, whose nested repository names would take .../logs for a name
         logsApi.mount(api);
         new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
+        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);

@@ -2,6 +2,8 @@ package io.berth.registry.auth;
 
 import io.berth.model.iam.Role;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryRepository;
 import io.vertx.core.Future;
@@ -14,10 +16,15 @@ import io.vertx.sqlclient.SqlClient;
 public final class Authorizer {
     private final BerthConfig config;
     private final RepositoryRepository repositories;
+    private final AccountRepository accounts;
+    private final OrganizationRepository organizations;
 
-    public Authorizer(BerthConfig config, RepositoryRepository repositories) {
+    public Authorizer(BerthConfig config, RepositoryRepository repositories, AccountRepository accounts,
+                      OrganizationRepository organizations) {
         this.config = config;
         this.repositories = repositories;
+        this.accounts = accounts;
+        this.organizations = organizations;
     }
 
     /** The caller's effective role on an existing repository. */
@@ -27,28 +34,42 @@ public final class Authorizer {
         if (who.accountId() != null && who.accountId() == repo.namespaceId()) {
             return Future.succeededFuture(cap(who, Role.ADMIN, floor));
         }
-        return repositories.directRole(db, repo.id(), who.accountId())
-                .map(direct -> cap(who, Role.max(direct, Role.NONE), floor));
+        return repositories.directRole(db, repo.id(), who.accountId()).compose(direct ->
+                organizations.strongestRole(db, repo.namespaceId(), who.accountId()).map(teamRole -> {
+                    Role role = "admin".equals(teamRole) ? Role.ADMIN : direct;
+                    return cap(who, role, floor);
+                }));
     }
 
-    /** Whether the caller may create repositories in the namespace. */
+    /** Whether the caller may create repositories in the namespace: its own, or an organization as admin or creator. */
     public Future<Boolean> canCreateIn(SqlClient db, Identity who, String namespace) {
-        if (who.anonymous() || !who.hasScope("repo:create")) return Future.succeededFuture(false);
-        return Future.succeededFuture(who.kind() != Identity.Kind.ROBOT && who.username().equals(namespace));
+        if (who.anonymous() || who.kind() == Identity.Kind.ROBOT || !who.hasScope("repo:create")) {
+            return Future.succeededFuture(false);
+        }
+        if (who.username().equals(namespace)) return Future.succeededFuture(true);
+        return organizationRole(db, who, namespace).map(role -> "admin".equals(role) || "creator".equals(role));
     }
 
     /**
-     * Whether the caller administers the namespace: a user administers its own; organization administration arrives
-     * with teams. Superusers do not, unless granted like anyone else.
+     * Whether the caller administers the namespace: a user its own, an organization's admin-team members theirs.
+     * Superusers do not, unless granted like anyone else.
      */
     public Future<Boolean> administersNamespace(SqlClient db, Identity who, String namespace) {
         if (who.anonymous() || who.kind() == Identity.Kind.ROBOT) return Future.succeededFuture(false);
-        return Future.succeededFuture(who.username().equals(namespace) && who.hasScope("user:admin"));
+        if (who.username().equals(namespace)) return Future.succeededFuture(who.hasScope("user:admin"));
+        return organizationRole(db, who, namespace).map(role -> "admin".equals(role) && who.hasScope("org:admin"));
     }
 
     public boolean isSuperUser(Identity who) {
         return !who.anonymous() && who.kind() != Identity.Kind.ROBOT && config.isSuperUser(who.username())
                 && who.hasScope("super:user");
+    }
+
+    /** The caller's strongest team role in the organization, or null (also when the namespace is no organization). */
+    private Future<String> organizationRole(SqlClient db, Identity who, String namespace) {
+        return accounts.findByUsername(db, namespace).compose(ns -> ns == null || !ns.isOrganization()
+                ? Future.succeededFuture(null)
+                : organizations.strongestRole(db, ns.id(), who.accountId()));
     }
 
     /** A role limited by the token's scopes, never below what the public may do anyway. */

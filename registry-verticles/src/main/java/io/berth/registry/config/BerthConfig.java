@@ -37,8 +37,12 @@ public record BerthConfig(
         String secretKey,
         String databaseSecretKey,
         Path instanceServiceKeyLocation,
-        UsageLogConfig usageLog,
-        MailConfig mail) {
+        Mail mail,
+        UsageLogConfig usageLog) {
+
+    /** SMTP settings; mailing is on when {@code FEATURE_MAILING} is and a {@code MAIL_SERVER} is configured. */
+    public record Mail(boolean enabled, String server, int port, boolean useTls, String username, String password,
+                       String defaultSender) {}
 
     /** The base URL clients are told to use, e.g. {@code http://localhost:8080}. */
     public String baseUrl() {

@@ -36,9 +36,9 @@ public final class ConfigLoader {
             "FEATURE_SUPER_USERS", "SUPER_USERS", "REGISTRY_STATE", "LIBRARY_NAMESPACE", "CREATE_PRIVATE_REPO_ON_PUSH",
             "V2_PAGINATION_SIZE", "MAXIMUM_LAYER_SIZE", "DEFAULT_TAG_EXPIRATION", "TAG_EXPIRATION_OPTIONS",
             "ACTION_LOG_AUDIT_LOGINS", "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
-            "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_LOG_EXPORT", "FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL",
-            "EXPORT_ACTION_LOGS_SECONDS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD",
-            "MAIL_DEFAULT_SENDER",
+            "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_MAILING", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
+            "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "FEATURE_LOG_EXPORT",
+            "FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL", "EXPORT_ACTION_LOGS_SECONDS",
             // Berth's own keys
             "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION", "ACTION_LOG_ENABLED", "ACTION_LOG_RETENTION",
             "CALLBACK_ALLOWED_HOSTS");
@@ -46,7 +46,7 @@ public final class ConfigLoader {
     /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
     private static final Set<String> ACCEPTED = Set.of(
             "AUTHENTICATION_TYPE", "BUILDLOGS_REDIS", "USER_EVENTS_REDIS", "DB_CONNECTION_ARGS",
-            "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS", "FEATURE_DIRECT_LOGIN", "FEATURE_MAILING",
+            "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS", "FEATURE_DIRECT_LOGIN",
             "FEATURE_BUILD_SUPPORT", "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION", "FEATURE_APP_SPECIFIC_TOKENS",
             "FEATURE_CHANGE_TAG_EXPIRATION", "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
             "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
@@ -138,6 +138,7 @@ public final class ConfigLoader {
                 r.string("SECRET_KEY", null),
                 r.string("DATABASE_SECRET_KEY", null),
                 keyLocation(r.string("INSTANCE_SERVICE_KEY_LOCATION", null)),
+                mail(r),
                 new UsageLogConfig(
                         r.bool("ACTION_LOG_ENABLED", true),
                         r.duration("ACTION_LOG_RETENTION", "30d"),
@@ -145,14 +146,7 @@ public final class ConfigLoader {
                         r.bool("FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL", true),
                         Duration.ofSeconds(r.integer("EXPORT_ACTION_LOGS_SECONDS", 3600, 1, Integer.MAX_VALUE)),
                         r.stringList("CALLBACK_ALLOWED_HOSTS", List.of()).stream().map(String::toLowerCase)
-                                .collect(java.util.stream.Collectors.toUnmodifiableSet())),
-                new MailConfig(
-                        r.string("MAIL_SERVER", null),
-                        r.integer("MAIL_PORT", 587, 1, 65535),
-                        r.bool("MAIL_USE_TLS", true),
-                        r.string("MAIL_USERNAME", null),
-                        r.string("MAIL_PASSWORD", null),
-                        r.string("MAIL_DEFAULT_SENDER", "admin@example.com")));
+                                .collect(java.util.stream.Collectors.toUnmodifiableSet())));
     }
 
     /** {@code DISTRIBUTED_STORAGE_CONFIG: {default: [LocalStorage, {storage_path: /x}]}}; the preferred location wins. */
@@ -178,6 +172,13 @@ public final class ConfigLoader {
         }
         Path p = Path.of(s);
         return (p.isAbsolute() ? p : dataDir.resolve(p)).normalize();
+    }
+
+    private static BerthConfig.Mail mail(Reader r) {
+        String server = r.string("MAIL_SERVER", null);
+        return new BerthConfig.Mail(r.bool("FEATURE_MAILING", true) && server != null && !server.isBlank(), server,
+                r.integer("MAIL_PORT", 587, 1, 65535), r.bool("MAIL_USE_TLS", true), r.string("MAIL_USERNAME", null),
+                r.string("MAIL_PASSWORD", null), r.string("MAIL_DEFAULT_SENDER", "admin@example.com"));
     }
 
     /** A configured registry-token signing key (PKCS#8 PEM); it must exist so that a typo fails the start. */

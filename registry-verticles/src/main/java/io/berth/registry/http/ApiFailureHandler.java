@@ -5,12 +5,9 @@ import io.berth.model.error.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Renders every /api/v1 failure as Quay's error body. */
 public final class ApiFailureHandler implements Handler<RoutingContext> {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiFailureHandler.class);
     private final String baseUrl;
 
     public ApiFailureHandler(String baseUrl) {
@@ -23,17 +20,7 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
             ctx.response().reset();
             return;
         }
-        Throwable failure = ctx.failure();
-        BerthException error;
-        if (failure instanceof BerthException be) {
-            error = be;
-        } else if (failure == null && ctx.statusCode() != 500) {
-            error = Http.fromStatus(ctx.statusCode());
-        } else {
-            LOG.error("Unexpected failure on {} {} [request {}]", ctx.request().method(), ctx.request().path(),
-                    RequestIds.of(ctx), failure);
-            error = new BerthException(ErrorCode.INTERNAL);
-        }
+        BerthException error = Http.failureOf(ctx);
         ErrorCode code = error.code();
         int status = code == ErrorCode.READ_ONLY ? 503 : code.status();
         JsonObject body;

@@ -4,15 +4,19 @@ import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Small helpers every surface shares. */
 public final class Http {
+    private static final Logger LOG = LoggerFactory.getLogger(Http.class);
+
     private Http() {}
 
     /** Maps a bare status set by Vert.x itself (no route, wrong method, body too large) to an error. */
     public static BerthException fromStatus(int status) {
         return switch (status) {
-            case 404 -> new BerthException(ErrorCode.NOT_FOUND);
+            case 404 -> new BerthException(ErrorCode.NOT_FOUND, "page not found");
             case 405 -> new BerthException(ErrorCode.UNSUPPORTED);
             case 413 -> new BerthException(ErrorCode.PAYLOAD_TOO_LARGE);
             case 400 -> new BerthException(ErrorCode.INVALID_REQUEST);
@@ -20,6 +24,19 @@ public final class Http {
             case 403 -> new BerthException(ErrorCode.DENIED);
             default -> new BerthException(ErrorCode.INTERNAL);
         };
+    }
+
+    /**
+     * The error a failed request should be answered with: a {@link BerthException} as it is, a bare status set by
+     * Vert.x mapped to its error, anything else logged with the request id and answered as a 500 (each one a bug).
+     */
+    public static BerthException failureOf(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof BerthException be) return be;
+        if (failure == null && ctx.statusCode() != 500) return fromStatus(ctx.statusCode());
+        LOG.error("Unexpected failure on {} {} [request {}]", ctx.request().method(), ctx.request().path(),
+                RequestIds.of(ctx), failure);
+        return new BerthException(ErrorCode.INTERNAL);
     }
 
     /** The caller's address, for usage logs. */

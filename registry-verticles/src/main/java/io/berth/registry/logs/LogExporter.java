@@ -2,7 +2,7 @@ package io.berth.registry.logs;
 
 import io.berth.model.error.BerthException;
 import io.berth.registry.auth.Identity;
-import io.berth.registry.config.MailConfig;
+import io.berth.registry.mail.Mailer;
 import io.berth.registry.storage.BlobStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,10 +15,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.WriteStream;
-import io.vertx.ext.mail.LoginOption;
-import io.vertx.ext.mail.MailClient;
-import io.vertx.ext.mail.MailMessage;
-import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +54,9 @@ public final class LogExporter {
     private final CallbackUrls callbacks;
     private final UsageLogger usage;
     private final String baseUrl;
+    private final Mailer mailer;
     private final Duration lifetime;
-    private final MailConfig mailConfig;
     private final HttpClient http;
-    private final MailClient mail;
     private MessageConsumer<Void> consumer;
     private long timer = -1;
     /** The loop working the queue, if one runs; guarded by {@code this}. */
@@ -70,8 +65,7 @@ public final class LogExporter {
     private boolean stopped;
 
     public LogExporter(Vertx vertx, Pool pool, ExportRepository exports, LogRepository logs, BlobStorage storage,
-                       CallbackUrls callbacks, UsageLogger usage, String baseUrl, Duration lifetime,
-                       MailConfig mailConfig) {
+                       CallbackUrls callbacks, UsageLogger usage, Mailer mailer, String baseUrl, Duration lifetime) {
         this.vertx = vertx;
         this.pool = pool;
         this.exports = exports;
@@ -80,10 +74,9 @@ public final class LogExporter {
         this.callbacks = callbacks;
         this.usage = usage;
         this.baseUrl = baseUrl;
+        this.mailer = mailer;
         this.lifetime = lifetime;
-        this.mailConfig = mailConfig;
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
-        this.mail = mailConfig.configured() ? MailClient.create(vertx, smtp(mailConfig)) : null;
     }
 
     /** Where an export's file lives in storage. */
@@ -106,7 +99,7 @@ public final class LogExporter {
             if (consumer != null) consumer.unregister();
             inHand = running == null ? Future.succeededFuture() : running;
         }
-        return inHand.eventually(() -> http.close().eventually(() -> mail == null ? Future.succeededFuture() : mail.close()));
+        return inHand.eventually(http::close);
     }
 
     /** Works the queue until nothing is due; a wake-up during a run makes it look once more. */
@@ -250,9 +243,7 @@ public final class LogExporter {
                         + lifetime.toMinutes() + " minutes from:\n\n" + body.getString("exported_data_url") + "\n"
                 : "The usage logs you asked to export (export " + body.getString("export_id")
                         + ") could not be exported. Please try again.\n";
-        var message = new MailMessage().setFrom(mailConfig.defaultSender()).setTo(to)
-                .setSubject("Usage logs export " + body.getString("export_id")).setText(text);
-        return mail.sendMail(message).mapEmpty();
+        return mailer.send(to, "Usage logs export " + body.getString("export_id"), text);
     }
 
     private void logOutcome(ExportRepository.Export export, String outcome, String url, String error) {
@@ -285,16 +276,5 @@ public final class LogExporter {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return bytes;
-    }
-
-    private static io.vertx.ext.mail.MailConfig smtp(MailConfig c) {
-        var smtp = new io.vertx.ext.mail.MailConfig().setHostname(c.server()).setPort(c.port())
-                .setStarttls(c.useTls() ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED);
-        if (c.username() != null) {
-            smtp.setUsername(c.username()).setPassword(c.password()).setLogin(LoginOption.REQUIRED);
-        } else {
-            smtp.setLogin(LoginOption.DISABLED);
-        }
-        return smtp;
     }
 }

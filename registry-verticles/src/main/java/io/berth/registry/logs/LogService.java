@@ -6,8 +6,8 @@ import io.berth.model.iam.Role;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
-import io.berth.registry.config.MailConfig;
 import io.berth.registry.iam.UserService;
+import io.berth.registry.mail.Mailer;
 import io.berth.registry.repo.RepositoryService;
 import io.berth.registry.storage.BlobStorage;
 import io.vertx.core.Future;
@@ -37,11 +37,11 @@ public final class LogService {
     private final UserService users;
     private final CallbackUrls callbacks;
     private final BlobStorage storage;
-    private final MailConfig mail;
+    private final Mailer mailer;
 
     public LogService(Vertx vertx, Pool pool, LogRepository logs, ExportRepository exports, Authorizer authorizer,
                       RepositoryService repositories, UserService users, CallbackUrls callbacks, BlobStorage storage,
-                      MailConfig mail) {
+                      Mailer mailer) {
         this.vertx = vertx;
         this.pool = pool;
         this.logs = logs;
@@ -51,7 +51,7 @@ public final class LogService {
         this.users = users;
         this.callbacks = callbacks;
         this.storage = storage;
-        this.mail = mail;
+        this.mailer = mailer;
     }
 
     /**
@@ -136,8 +136,9 @@ public final class LogService {
         }
         if (callbackEmail != null) {
             if (!callbackEmail.contains("@")) throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid callback e-mail");
-            if (!mail.configured()) {
-                throw new BerthException(ErrorCode.INVALID_REQUEST, "E-mail is not configured on this registry (MAIL_SERVER)");
+            if (!mailer.enabled()) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST,
+                        "E-mail is not configured on this registry (FEATURE_MAILING, MAIL_SERVER)");
             }
         }
         Future<?> checked = callbackUrl == null ? Future.succeededFuture() : callbacks.check(callbackUrl);

@@ -3,24 +3,21 @@ package io.berth.registry.oci;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.http.Http;
-import io.berth.registry.http.RequestIds;
 import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Renders every /v2 failure as the distribution spec's error envelope; 401s carry the auth challenge. A 4xx on a
  * request that passed its access check is logged here, once for every route: {@code pull_repo_failed} for a GET
- * (but an upload's status), {@code delete_tag_failed} for a manifest DELETE and {@code push_repo_failed} for the rest. HEADs are not
- * logged: clients probe for blobs and manifests with HEAD before every push, and a 404 there is routine.
+ * (but an upload's status), {@code delete_tag_failed} for a manifest DELETE and {@code push_repo_failed} for the
+ * rest. HEADs are not logged: clients probe for blobs and manifests with HEAD before every push, and a 404 there is
+ * routine.
  */
 public final class V2FailureHandler implements Handler<RoutingContext> {
-    private static final Logger LOG = LoggerFactory.getLogger(V2FailureHandler.class);
     private final V2Challenge challenge;
     private final UsageLogger usage;
 
@@ -36,18 +33,7 @@ public final class V2FailureHandler implements Handler<RoutingContext> {
             ctx.response().reset();
             return;
         }
-        Throwable failure = ctx.failure();
-        BerthException error;
-        if (failure instanceof BerthException be) {
-            error = be;
-        } else if (failure == null && ctx.statusCode() != 500) {
-            error = ctx.statusCode() == 404 ? new BerthException(ErrorCode.NOT_FOUND, "page not found")
-                    : Http.fromStatus(ctx.statusCode());
-        } else {
-            LOG.error("Unexpected failure on {} {} [request {}]", ctx.request().method(), ctx.request().path(),
-                    RequestIds.of(ctx), failure);
-            error = new BerthException(ErrorCode.INTERNAL);
-        }
+        BerthException error = Http.failureOf(ctx);
         logFailure(ctx, error);
         var response = ctx.response();
         error.headers().forEach(response::putHeader);

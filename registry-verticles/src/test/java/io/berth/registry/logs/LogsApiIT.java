@@ -301,4 +301,21 @@ class LogsApiIT {
         assertEquals(400, get("/api/v1/user/logs?starttime=" + to + "&endtime=" + from, carol).statusCode());
         assertEquals(400, get("/api/v1/user/logs?next_page=garbage", carol).statusCode());
     }
+
+    @Test
+    void organizationAdministratorsReadTheirOrganizationsLogs() {
+        String erin = fixtures.oauthToken("erin");
+        String frank = fixtures.oauthToken("frank");
+        ok(send("POST", "/api/v1/organization/", erin, new JsonObject().put("name", "acme").put("email", "ops@acme.test")));
+        createRepository(erin, "acme", "api");
+        fixtures.flushUsageLog();
+        List<JsonObject> entries = all("/api/v1/organization/acme/logs", erin);
+        assertEquals(List.of("create_repo", "org_create"), entries.stream().map(e -> e.getString("kind")).toList());
+        assertEquals(403, get("/api/v1/organization/acme/logs", frank).statusCode());
+        assertEquals(403, get("/api/v1/organization/acme/logs", fixtures.oauthToken("erin", "user:admin")).statusCode(),
+                "org:admin is needed");
+        JsonArray counts = getJson("/api/v1/organization/acme/aggregatelogs", erin).getJsonArray("aggregated");
+        assertEquals(2, counts.size());
+        assertEquals(403, get("/api/v1/organization/nope/logs", erin).statusCode(), "nothing to administer there");
+    }
 }

@@ -1,0 +1,56 @@
+package io.berth.registry.iam;
+
+import io.berth.registry.auth.Authorizer;
+import io.berth.registry.auth.Identity;
+import io.berth.registry.http.ApiAuth;
+import io.berth.registry.http.Http;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+/** Organizations (quay-api.md §3.2): create and view. */
+public final class OrganizationApi {
+    private final Pool pool;
+    private final OrganizationService organizations;
+    private final Authorizer authorizer;
+
+    public OrganizationApi(Pool pool, OrganizationService organizations, Authorizer authorizer) {
+        this.pool = pool;
+        this.organizations = organizations;
+        this.authorizer = authorizer;
+    }
+
+    public void mount(Router api) {
+        api.post("/organization/").handler(this::create);
+        api.get("/organization/:org").handler(this::view);
+    }
+
+    private void create(RoutingContext ctx) {
+        Identity who = ApiAuth.require(ctx, "user:admin");
+        JsonObject body = Http.jsonBody(ctx);
+        String email = body.getString("email", body.getString("contact_email"));
+        organizations.create(who, body.getString("name"), email, Http.clientIp(ctx))
+                .onSuccess(org -> Http.json(ctx, 201, "Created"))
+                .onFailure(ctx::fail);
+    }
+
+    private void view(RoutingContext ctx) {
+        Identity who = ApiAuth.identity(ctx);
+        organizations.find(ctx.pathParam("org"))
+                .compose(org -> authorizer.administersNamespace(pool, who, org.username()).map(admin -> {
+                    var view = new JsonObject()
+                            .put("name", org.username())
+                            .put("avatar", UserApi.avatar(org))
+                            .put("is_admin", admin)
+                            .put("is_member", admin)
+                            .put("tag_expiration_s", org.removedTagExpirationS())
+                            .put("invoice_email", false)
+                            .put("invoice_email_address", null);
+                    if (admin) view.put("email", org.email()).put("is_free_account", true);
+                    return view;
+                }))
+                .onSuccess(view -> Http.json(ctx, 200, view))
+                .onFailure(ctx::fail);
+    }
+}
