@@ -109,12 +109,14 @@ public final class LogsApi {
 
     private void export(RoutingContext ctx, Function<RoutingContext, Future<LogService.Scope>> scope) {
         Window window = window(ctx);
-        JsonObject body = Http.jsonBody(ctx);
-        String url = optionalString(body, "callback_url");
-        String email = optionalString(body, "callback_email");
         Identity who = ApiAuth.identity(ctx);
-        scope.apply(ctx).compose(s -> service.export(s, who, Http.clientIp(ctx),
-                        new LogService.Query(window.start(), window.end(), null, null), url, email))
+        // the body is read once the caller is known to be allowed, so strangers learn nothing from its errors
+        scope.apply(ctx).compose(s -> {
+                    JsonObject body = Http.jsonBody(ctx);
+                    return service.export(s, who, Http.clientIp(ctx),
+                            new LogService.Query(window.start(), window.end(), null, null),
+                            optionalString(body, "callback_url"), optionalString(body, "callback_email"));
+                })
                 .onSuccess(id -> Http.json(ctx, 200, new JsonObject().put("export_id", id.toString())))
                 .onFailure(ctx::fail);
     }

@@ -229,6 +229,8 @@ class LogsApiIT {
         String readOnly = fixtures.oauthToken("frank", "repo:read", "user:read");
 
         assertEquals(401, get("/api/v1/user/logs", null).statusCode());
+        assertEquals(401, http.send(http.request("/api/v1/user/exportlogs", null)
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode(), "401 before the body is looked at");
         assertEquals(401, get("/api/v1/repository/frank/private-one/logs", null).statusCode());
         for (String path : List.of("/api/v1/repository/frank/private-one/logs", "/api/v1/repository/frank/private-one/aggregatelogs",
                 "/api/v1/repository/frank/missing/logs", "/api/v1/organization/frank/logs", "/api/v1/superuser/logs",
