@@ -160,8 +160,9 @@ class LogExportIT {
         assertEquals("create_repo", logs.getJsonObject(0).getString("kind"));
         assertEquals("app-1", logs.getJsonObject(0).getJsonObject("metadata").getString("repo"));
 
-        await("the export is done", () -> "done".equals(state(id)));
-        assertEquals("export_logs_success", kinds(token, "/api/v1/repository/alice/app-1/logs").get(0));
+        await("export_logs_success is logged", () -> kinds(token, "/api/v1/repository/alice/app-1/logs").get(0)
+                .equals("export_logs_success"));
+        assertEquals("done", state(id));
         // guessing is hopeless: the id is 256 random bits
         assertEquals(404, http.send(http.request("/exportedlogs/" + "0".repeat(64), null).GET().build()).statusCode());
     }
@@ -185,8 +186,9 @@ class LogExportIT {
         assertEquals("bob", file.getJsonObject("details").getString("namespace"));
         assertEquals(List.of("create_repo"), file.getJsonArray("logs").stream()
                 .map(o -> ((JsonObject) o).getString("kind")).toList());
-        await("the export is done", () -> "done".equals(state(id)));
-        assertEquals("export_logs_success", kinds(token, "/api/v1/user/logs").get(0));
+        await("export_logs_success is logged", () -> kinds(token, "/api/v1/user/logs").get(0)
+                .equals("export_logs_success"));
+        assertEquals("done", state(id));
     }
 
     @Test
@@ -194,20 +196,23 @@ class LogExportIT {
         String token = fixtures.oauthToken("carol");
         createRepository(token, "carol", "api");
         fixtures.flushUsageLog();
-        failing.set(2);
+        failing.set(1_000);
         String first = exportId(export(server, token, "/api/v1/user/exportlogs",
                 new JsonObject().put("callback_url", callbackUrl())));
-        await("the first delivery attempt", () -> callbacksFor(first).size() == 1);
+        await("the first delivery attempt", () -> !callbacksFor(first).isEmpty());
         String second = exportId(export(server, token, "/api/v1/repository/carol/api/exportlogs",
                 new JsonObject().put("callback_url", callbackUrl())));
-        // the first is retried (after 1 s) while the second, due since its request, has not been started
-        await("the first retry", () -> callbacksFor(first).size() == 2);
+        int attempts = callbacksFor(first).size();
+        // the first is retried after the second was queued, and the second, due since its request, waits
+        await("a retry of the first", () -> callbacksFor(first).size() > attempts);
         assertEquals("queued", state(second));
         assertTrue(callbacksFor(second).isEmpty());
+        failing.set(0);
         await("both are delivered", () -> callbacksFor(second).size() == 1);
-        assertEquals(3, callbacksFor(first).size());
-        assertTrue(received.indexOf(callbacksFor(first).get(2)) < received.indexOf(callbacksFor(second).get(0)),
+        List<JsonObject> firsts = callbacksFor(first);
+        assertTrue(received.indexOf(firsts.get(firsts.size() - 1)) < received.indexOf(callbacksFor(second).get(0)),
                 "the second export is delivered after the first");
+        assertEquals("done", state(first));
         assertEquals("success", callbacksFor(second).get(0).getString("status"));
     }
 
@@ -268,11 +273,14 @@ class LogExportIT {
             await("the export fails", () -> "failed".equals(fixtures4
                     .query("SELECT state FROM log_export WHERE id = $1::uuid", Tuple.of(refused)).get(0).getString(0)));
             assertEquals(1, callbacksFor(refused).size(), "no further callback once the host is refused");
-            fixtures4.flushUsageLog();
-            var logs = new RegistryHttp(fourth).send(new RegistryHttp(fourth).request("/api/v1/user/logs", token)
-                    .GET().build());
-            JsonObject entry = new JsonObject(logs.body()).getJsonArray("logs").getJsonObject(0);
-            assertEquals("export_logs_failure", entry.getString("kind"));
+            var http4 = new RegistryHttp(fourth);
+            java.util.function.Supplier<JsonObject> newest = () -> {
+                fixtures4.flushUsageLog();
+                var logs = http4.send(http4.request("/api/v1/user/logs", token).GET().build());
+                return new JsonObject(logs.body()).getJsonArray("logs").getJsonObject(0);
+            };
+            await("export_logs_failure is logged", () -> newest.get().getString("kind").equals("export_logs_failure"));
+            JsonObject entry = newest.get();
             assertEquals(refused, entry.getJsonObject("metadata").getString("export_id"));
         }
     }

@@ -37,6 +37,10 @@ class LogRetentionIT {
     void entriesOlderThanTheRetentionPeriodGo() throws Exception {
         try (TestServer server = TestServer.start()) {
             var fixtures = new Fixtures(server);
+            // no timed sweep may drop the partitions made below before the entries are in: stop the timer and let the
+            // sweep of the start finish
+            server.services().logRetention().stop();
+            server.services().logRetention().sweep().await(30, TimeUnit.SECONDS);
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             LocalDate today = now.toLocalDate();
             var old = List.of(today.minusDays(40), today.minusDays(31), today.minusDays(30), today.minusDays(29));
