@@ -1,15 +1,21 @@
 package io.berth.registry.app;
 
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.CredentialService;
 import io.berth.registry.auth.OAuthTokenRepository;
+import io.berth.registry.auth.OAuthProvider;
 import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
+import io.berth.registry.auth.SessionRepository;
+import io.berth.registry.auth.Sessions;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.ManifestRepository;
@@ -76,6 +82,8 @@ public final class Berth {
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
+                           Sessions sessions, NamespaceService namespaces, ApplicationService applications,
+                           OAuthProvider oauthProvider, SuperuserService superusers,
                            LogService logs, LogExporter logExporter, LogRetention logRetention) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
@@ -110,9 +118,17 @@ public final class Berth {
         var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
-        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
-        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
+        var box = new SecretBox(secrets.databaseKey());
+        var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
+                config.preferredUrlScheme().equals("https"));
+        var credentials = new CredentialService(config, pool, accounts, passwords, oauthTokens, box, usage);
+        var mailer = new Mailer(vertx, config.mail());
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
+        var namespaces = new NamespaceService(pool, authorizer, accounts, organizationRows, oauthTokens, sessions, usage);
+        var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
+        var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
+        var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
         var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
         var blobRows = new BlobRepository();
         var uploadRows = new UploadRepository();
@@ -121,7 +137,6 @@ public final class Berth {
         var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
-        var mailer = new Mailer(vertx, config.mail());
         var exports = new ExportRepository();
         var callbacks = new CallbackUrls(vertx, config.usageLog().callbackAllowedHosts());
         var logs = new LogService(vertx, pool, logRows, exports, authorizer, repositories, users, callbacks, storage,
@@ -132,7 +147,8 @@ public final class Berth {
                 config.usageLog().retention(), config.usageLog().exportLifetime());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, mailer,
-                blobs, uploads, uploadSweeper, logs, logExporter, logRetention);
+                blobs, uploads, uploadSweeper, sessions, namespaces, applications, oauthProvider, superusers, logs,
+                logExporter, logRetention);
     }
 
     private static Future<Router> deploy(Vertx vertx, Services services) {

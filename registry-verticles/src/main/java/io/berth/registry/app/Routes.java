@@ -1,8 +1,12 @@
 package io.berth.registry.app;
 
+import io.berth.registry.auth.ApplicationApi;
+import io.berth.registry.auth.OAuthApi;
+import io.berth.registry.auth.SessionApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
+import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.logs.LogsApi;
 import io.berth.registry.repo.RepositoryApi;
@@ -21,8 +25,9 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
 /**
- * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST) and /exportedlogs (the
- * downloads of usage-log exports).
+ * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST), /oauth (Berth as an
+ * OAuth provider), /exportedlogs (the downloads of usage-log exports) and the few browser pages Quay keeps at the
+ * root ({@code /csrf_token}, {@code /confirm}).
  */
 final class Routes {
     private Routes() {}
@@ -37,7 +42,7 @@ final class Routes {
         });
         v2.route().failureHandler(new V2FailureHandler(s.challenge(), s.usage()));
         new TokenApi(s.config(), s.credentials(), s.tokens(), s.repositories(), s.authorizer(), s.database().pool(),
-                s.usage(), s.challenge()).mount(v2);
+                s.challenge()).mount(v2);
         // a manifest PUT's body is read (and size-limited) before the asynchronous token check
         ManifestApi.mountBodyHandler(v2);
         // every other /v2 route is about a repository and needs the caller's token (if any) checked first
@@ -55,12 +60,18 @@ final class Routes {
         Router api = Router.router(vertx);
         api.route().failureHandler(new ApiFailureHandler(s.config().baseUrl()));
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
-        api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
+        var apiAuth = new ApiAuth(s.config(), s.oauthTokens(), s.sessions());
+        api.route().handler(apiAuth::handle);
         var logsApi = new LogsApi(s.logs(), s.config().usageLog());
         // before the repository routes, whose nested repository names would take .../logs for a name
         logsApi.mount(api);
-        new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
-        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
+        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth);
+        userApi.mount(api);
+        var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
+        sessionApi.mount(api);
+        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer(), s.namespaces()).mount(api);
+        new ApplicationApi(s.applications()).mount(api);
+        if (s.config().featureSuperUsers()) new SuperuserApi(s.superusers(), s.credentials()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
@@ -70,6 +81,12 @@ final class Routes {
         logsApi.mountDownload(exported);
         exported.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/exportedlogs*").subRouter(exported);
+
+        Router oauth = Router.router(vertx);
+        new OAuthApi(s.oauthProvider(), apiAuth).mount(oauth);
+        root.route("/oauth*").subRouter(oauth);
+        sessionApi.mountRoot(root);
+        userApi.mountRoot(root);
         return root;
     }
 }

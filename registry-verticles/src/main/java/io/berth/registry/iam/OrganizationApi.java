@@ -9,21 +9,25 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
-/** Organizations (quay-api.md §3.2): create and view. */
+/** Organizations (quay-api.md §3.2): create, view and delete. */
 public final class OrganizationApi {
     private final Pool pool;
     private final OrganizationService organizations;
     private final Authorizer authorizer;
+    private final NamespaceService namespaces;
 
-    public OrganizationApi(Pool pool, OrganizationService organizations, Authorizer authorizer) {
+    public OrganizationApi(Pool pool, OrganizationService organizations, Authorizer authorizer,
+                           NamespaceService namespaces) {
         this.pool = pool;
         this.organizations = organizations;
         this.authorizer = authorizer;
+        this.namespaces = namespaces;
     }
 
     public void mount(Router api) {
         api.post("/organization/").handler(this::create);
         api.get("/organization/:org").handler(this::view);
+        api.delete("/organization/:org").handler(this::delete);
     }
 
     private void create(RoutingContext ctx) {
@@ -41,7 +45,7 @@ public final class OrganizationApi {
                 .compose(org -> authorizer.administersNamespace(pool, who, org.username()).map(admin -> {
                     var view = new JsonObject()
                             .put("name", org.username())
-                            .put("avatar", UserApi.avatar(org))
+                            .put("avatar", Avatar.of(org))
                             .put("is_admin", admin)
                             .put("is_member", admin)
                             .put("tag_expiration_s", org.removedTagExpirationS())
@@ -51,6 +55,14 @@ public final class OrganizationApi {
                     return view;
                 }))
                 .onSuccess(view -> Http.json(ctx, 200, view))
+                .onFailure(ctx::fail);
+    }
+
+    /** Deletes the organization and everything it owns (org:admin and a fresh login). */
+    private void delete(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "org:admin");
+        namespaces.deleteOrganization(who, ctx.pathParam("org"), Http.clientIp(ctx))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
     }
 }

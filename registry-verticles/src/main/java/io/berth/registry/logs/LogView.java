@@ -1,6 +1,6 @@
 package io.berth.registry.logs;
 
-import io.berth.registry.iam.UserApi;
+import io.berth.registry.iam.Avatar;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
@@ -34,12 +34,12 @@ final class LogView {
             boolean robot = e.performerKind().equals("robot");
             out.put("performer", new JsonObject().put("kind", "user").put("name", e.performerName())
                     .put("is_robot", robot)
-                    .put("avatar", UserApi.avatar(e.performerName(), e.performerEmail(), robot ? "robot" : "user")));
+                    .put("avatar", Avatar.of(e.performerName(), e.performerEmail(), robot ? "robot" : "user")));
         }
         if (withNamespace && e.namespaceName() != null) {
             String kind = "organization".equals(e.namespaceKind()) ? "org" : "user";
             out.put("namespace", new JsonObject().put("kind", kind).put("name", e.namespaceName())
-                    .put("avatar", UserApi.avatar(e.namespaceName(), e.namespaceEmail(), kind)));
+                    .put("avatar", Avatar.of(e.namespaceName(), e.namespaceEmail(), kind)));
         }
         return out;
     }

@@ -40,7 +40,7 @@ class UsageLoggerIT {
     }
 
     @Test
-    void aMissingDayPartitionIsCreatedWhenAnEntryNeedsIt() {
+    void aMissingDayPartitionIsCreatedWhenAnEntryNeedsIt() throws Exception {
         try (TestServer server = TestServer.start()) {
             var fixtures = new Fixtures(server);
             String today = "usage_log_" + LocalDate.now(ZoneOffset.UTC).toString().replace("-", "");

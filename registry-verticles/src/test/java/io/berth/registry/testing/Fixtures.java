@@ -127,10 +127,10 @@ public final class Fixtures {
                 INSERT INTO oauth_application (client_id, client_secret, owner_id, name)
                 VALUES ($1, 'unused', $2, 'tests') RETURNING id""",
                 Tuple.of("tests-" + java.util.UUID.randomUUID(), accountId)).get(0).getLong(0);
-        var granted = scopes.length == 0 ? io.berth.registry.auth.OAuthTokens.ALL_SCOPES : java.util.Set.of(scopes);
+        var granted = scopes.length == 0 ? io.berth.registry.auth.OAuthScopes.ALL : java.util.Set.of(scopes);
         try {
             return services.oauthTokens().mint(services.database().pool(), appId, accountId, granted,
-                    java.time.Duration.ofHours(1)).await(30, TimeUnit.SECONDS);
+                    java.time.Duration.ofHours(1), "tests").await(30, TimeUnit.SECONDS).token();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
