@@ -6,6 +6,9 @@ import io.berth.registry.auth.SessionApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
+import io.berth.registry.iam.PermissionApi;
+import io.berth.registry.iam.RobotApi;
+import io.berth.registry.iam.TeamApi;
 import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.logs.LogsApi;
@@ -65,11 +68,16 @@ final class Routes {
         var logsApi = new LogsApi(s.logs(), s.config().usageLog());
         // before the repository routes, whose nested repository names would take .../logs for a name
         logsApi.mount(api);
-        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth);
+        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth,
+                s.organizations());
         userApi.mount(api);
         var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
         sessionApi.mount(api);
-        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer(), s.namespaces()).mount(api);
+        new OrganizationApi(s.organizations(), s.namespaces()).mount(api);
+        new TeamApi(s.teams()).mount(api);
+        new RobotApi(s.robots()).mount(api);
+        // before the repository API: its nested-name pattern would also match permission paths
+        new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
         if (s.config().featureSuperUsers()) new SuperuserApi(s.superusers(), s.credentials()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);

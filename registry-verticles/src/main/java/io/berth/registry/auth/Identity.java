@@ -4,10 +4,13 @@ import java.util.Set;
 
 /**
  * Who is calling. {@code scopes} is null for full access (a password or session login) and otherwise the OAuth
- * scopes that cap what the caller may do. {@code token} names the OAuth token and its application when the caller
- * came through one (the usage log records them), else null.
+ * scopes that cap what the caller may do. {@code credential} names the revocable credential the caller signed in
+ * with, when there is one beside the account itself (a robot's token generation); registry tokens carry it so that
+ * {@link Authorizer#current} can refuse them once the credential is replaced. {@code token} names the OAuth token and
+ * its application when the caller came through one on /api/v1 (the usage log records them), else null.
  */
-public record Identity(Long accountId, String username, Kind kind, Set<String> scopes, OAuthToken token) {
+public record Identity(Long accountId, String username, Kind kind, Set<String> scopes, String credential,
+                       OAuthToken token) {
     public enum Kind { USER, ROBOT, OAUTH, ANONYMOUS }
 
     /** The OAuth token a caller acts through, and the application it was issued to. */
@@ -16,10 +19,16 @@ public record Identity(Long accountId, String username, Kind kind, Set<String> s
     public static final Identity ANONYMOUS = new Identity(null, "(anonymous)", Kind.ANONYMOUS, Set.of());
 
     public Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
-        this(accountId, username, kind, scopes, null);
+        this(accountId, username, kind, scopes, null, null);
+    }
+
+    public Identity(Long accountId, String username, Kind kind, Set<String> scopes, String credential) {
+        this(accountId, username, kind, scopes, credential, null);
     }
 
     public boolean anonymous() { return kind == Kind.ANONYMOUS; }
+
+    public boolean robot() { return kind == Kind.ROBOT; }
 
     /** The usage-log performer kind. */
     public String performerKind() {

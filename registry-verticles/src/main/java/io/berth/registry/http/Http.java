@@ -91,6 +91,13 @@ public final class Http {
         }
     }
 
+    /** The body as a JSON object where a body is optional: none is an empty object. */
+    public static JsonObject optionalJsonBody(RoutingContext ctx) {
+        var body = ctx.body();
+        if (body == null || body.buffer() == null || body.length() == 0) return new JsonObject();
+        return jsonBody(ctx);
+    }
+
     /** A string member the request must have; a 400 in jsonschema's words when it is missing or not a string. */
     public static String requiredString(JsonObject body, String key) {
         String value = optionalString(body, key);

@@ -93,21 +93,24 @@ public final class NamespaceService {
     }
 
     /**
-     * Turns the user into an organization with {@code admin} in its {@code owners} team; everything the user could
-     * log in with (password, sessions, tokens) stops working.
+     * Turns the user into an organization with {@code admin} in its {@code owners} team, inside the caller's
+     * transaction; everything the user could log in with (password, sessions, tokens) stops working. Used by a
+     * superuser's take-over and by the user's own account conversion ({@code POST /api/v1/user/convert}).
      */
-    private Future<Void> convert(SqlClient tx, Account user, Identity admin) {
+    public Future<Void> convert(SqlClient tx, Account user, Identity admin) {
         return accounts.convertToOrganization(tx, user.id())
                 .compose(v -> sessions.endOthers(tx, user.id(), null))
                 .compose(v -> tokens.revokeAll(tx, user.id()))
                 .compose(v -> organizations.insertTeam(tx, user.id(), "owners", "admin", ""))
-                .compose(team -> organizations.addMember(tx, team, admin.accountId()));
+                .compose(team -> organizations.addMember(tx, team, admin.accountId()))
+                .mapEmpty();
     }
 
     private Future<Void> joinAdmins(SqlClient tx, Account org, Identity admin) {
         return organizations.adminTeam(tx, org.id())
                 .compose(team -> team != null ? Future.succeededFuture(team)
                         : organizations.insertTeam(tx, org.id(), "owners", "admin", ""))
-                .compose(team -> organizations.addMember(tx, team, admin.accountId()));
+                .compose(team -> organizations.addMember(tx, team, admin.accountId()))
+                .mapEmpty();
     }
 }

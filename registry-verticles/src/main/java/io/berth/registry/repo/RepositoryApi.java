@@ -137,28 +137,9 @@ public final class RepositoryApi {
                 .onFailure(ctx::fail);
     }
 
-    /**
-     * The repository of the path with the caller's role, failing as Quay does: a caller who cannot read it gets 401
-     * (anonymous) or 403 whether or not it exists; one who can read but needs more gets 403; missing → 404 only to
-     * callers who could have seen it.
-     */
     private Future<RepositoryService.Access> withRole(RoutingContext ctx, Role needed, String scope) {
-        Identity who = ApiAuth.identity(ctx);
-        RepositoryName name;
-        try {
-            name = new RepositoryName(ctx.pathParam("namespace"), ctx.pathParam("name"));
-        } catch (BerthException e) {
-            return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
-        }
-        return service.access(who, name).compose(a -> {
-            boolean scoped = who.anonymous() || who.hasScope(scope);
-            if (a.repository() != null && a.role().atLeast(needed) && scoped) return Future.succeededFuture(a);
-            if (a.repository() == null && !who.anonymous() && who.username().equals(name.namespace())) {
-                return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
-            }
-            if (who.anonymous()) return Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication"));
-            return Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"));
-        });
+        return service.authorize(ApiAuth.identity(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"), needed,
+                scope);
     }
 
     private static String encodeCursor(long id) {

@@ -7,6 +7,9 @@ import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.ManifestClient;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -48,6 +51,7 @@ class LogCompletenessIT {
     private static final Set<String> SURFACES = Set.of("/api/v1", "/v2");
     private static final String PASSWORD = "admin-password";
 
+    static GreenMail mail;
     static Vertx receiverVertx;
     static HttpServer receiver;
     static TestServer server;
@@ -89,7 +93,10 @@ class LogCompletenessIT {
         receiver = receiverVertx.createHttpServer()
                 .requestHandler(request -> request.body().onSuccess(b -> request.response().end()))
                 .listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
-        server = TestServer.start(Map.of("CALLBACK_ALLOWED_HOSTS", List.of("127.0.0.1"), "SUPER_USERS", List.of("admin")));
+        mail = new GreenMail(new ServerSetup(TestServer.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        server = TestServer.start(Map.of("CALLBACK_ALLOWED_HOSTS", List.of("127.0.0.1"), "SUPER_USERS", List.of("admin"),
+                "MAIL_SERVER", "127.0.0.1", "MAIL_PORT", mail.getSmtp().getPort(), "MAIL_USE_TLS", false));
         http = new RegistryHttp(server);
         fixtures = new Fixtures(server);
     }
@@ -97,6 +104,7 @@ class LogCompletenessIT {
     @AfterAll
     static void stop() {
         server.close();
+        mail.stop();
         receiverVertx.close().await();
     }
 
@@ -111,6 +119,28 @@ class LogCompletenessIT {
 
     static String bob() {
         return state.computeIfAbsent("bobToken", k -> fixtures.oauthToken("bob"));
+    }
+
+    /** The code of the newest team invitation mailed to the address. */
+    static String invitationCode(String address) {
+        var messages = mail.getReceivedMessagesForDomain(address.substring(address.indexOf('@') + 1));
+        for (int i = messages.length - 1; i >= 0; i--) {
+            try {
+                if (!messages[i].getAllRecipients()[0].toString().equals(address)) continue;
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+            var m = Pattern.compile("teaminvite/([A-Za-z0-9]+)").matcher(GreenMailUtil.getBody(messages[i]));
+            if (m.find()) return m.group(1);
+        }
+        throw new AssertionError("no invitation was mailed to " + address);
+    }
+
+    static String user(String name) {
+        return state.computeIfAbsent(name + "Token", k -> {
+            server.createUser(name, name + "-password");
+            return fixtures.oauthToken(name);
+        });
     }
 
     /** The browser that signed in, for the session rows after it. */
@@ -215,6 +245,86 @@ class LogCompletenessIT {
                 "org_change_name", null));
         rows.add(new Row(HttpMethod.DELETE, "/api/v1/superuser/organizations/bobs2", () -> json("DELETE",
                 "/api/v1/superuser/organizations/bobs2", api(), new JsonObject()), "org_delete", null));
+        // organizations: settings, teams, members, invitations, robots, permissions, prototypes, conversion
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/organization/crew", () -> {
+            var created = json("POST", "/api/v1/organization/", api(), new JsonObject().put("name", "crew")
+                    .put("email", "ops@crew.test"));
+            assertEquals(201, created.statusCode(), created.body());
+            return json("PUT", "/api/v1/organization/crew", api(), new JsonObject().put("email", "new@crew.test"));
+        }, "org_change_email", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/organization/crew/team/devs", () -> json("PUT",
+                "/api/v1/organization/crew/team/devs", api(), new JsonObject().put("role", "member")),
+                "org_create_team", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/organization/crew/team/devs/members/bob", () -> json("PUT",
+                "/api/v1/organization/crew/team/devs/members/bob", api(), new JsonObject()),
+                "org_invite_team_member", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/teaminvite/code", () -> json("PUT",
+                "/api/v1/teaminvite/" + invitationCode("bob@example.com"), bob(), new JsonObject()),
+                "org_team_member_invite_accepted", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/crew/team/devs/members/bob", () -> json("DELETE",
+                "/api/v1/organization/crew/team/devs/members/bob", api(), new JsonObject()),
+                "org_remove_team_member", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/organization/crew/team/devs/invite/someone@example.com", () -> json("PUT",
+                "/api/v1/organization/crew/team/devs/invite/someone@example.com", api(), new JsonObject()),
+                "org_invite_team_member", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/crew/team/devs/invite/someone@example.com", () -> json(
+                "DELETE", "/api/v1/organization/crew/team/devs/invite/someone@example.com", api(), new JsonObject()),
+                "org_delete_team_member_invite", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/teaminvite/code", () -> {
+            String dora = user("dora");
+            var invited = json("PUT", "/api/v1/organization/crew/team/devs/members/dora", api(), new JsonObject());
+            assertEquals(200, invited.statusCode(), invited.body());
+            return json("DELETE", "/api/v1/teaminvite/" + invitationCode("dora@example.com"), dora, new JsonObject());
+        }, "org_team_member_invite_declined", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/organization/crew/robots/bot", () -> json("PUT",
+                "/api/v1/organization/crew/robots/bot", api(), new JsonObject().put("description", "deploys")),
+                "create_robot", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/organization/crew/robots/bot/regenerate", () -> json("POST",
+                "/api/v1/organization/crew/robots/bot/regenerate", api(), new JsonObject()),
+                "regenerate_robot_token", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/crew/members/crew+bot", () -> {
+            var joined = json("PUT", "/api/v1/organization/crew/team/devs/members/crew+bot", api(), new JsonObject());
+            assertEquals(200, joined.statusCode(), joined.body());
+            return json("DELETE", "/api/v1/organization/crew/members/crew+bot", api(), new JsonObject());
+        }, "org_remove_team_member", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/crew/robots/bot", () -> json("DELETE",
+                "/api/v1/organization/crew/robots/bot", api(), new JsonObject()), "delete_robot", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/user/robots/builder", () -> json("PUT", "/api/v1/user/robots/builder",
+                api(), new JsonObject().put("description", "builds")), "create_robot", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/user/robots/builder/regenerate", () -> json("POST",
+                "/api/v1/user/robots/builder/regenerate", api(), new JsonObject()), "regenerate_robot_token", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/user/robots/builder", () -> json("DELETE",
+                "/api/v1/user/robots/builder", api(), new JsonObject()), "delete_robot", null));
+        String crewApp = "/api/v1/repository/crew/app/permissions";
+        rows.add(new Row(HttpMethod.PUT, crewApp + "/user/bob", () -> {
+            var created = json("POST", "/api/v1/repository", api(), new JsonObject().put("namespace", "crew")
+                    .put("repository", "app").put("visibility", "private").put("description", ""));
+            assertEquals(201, created.statusCode(), created.body());
+            return json("PUT", crewApp + "/user/bob", api(), new JsonObject().put("role", "read"));
+        }, "add_repo_permission", null));
+        rows.add(new Row(HttpMethod.DELETE, crewApp + "/user/bob", () -> json("DELETE", crewApp + "/user/bob", api(),
+                new JsonObject()), "delete_repo_permission", null));
+        rows.add(new Row(HttpMethod.PUT, crewApp + "/team/devs", () -> json("PUT", crewApp + "/team/devs", api(),
+                new JsonObject().put("role", "write")), "add_repo_permission", null));
+        rows.add(new Row(HttpMethod.DELETE, crewApp + "/team/devs", () -> json("DELETE", crewApp + "/team/devs", api(),
+                new JsonObject()), "delete_repo_permission", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/organization/crew/prototypes", () -> {
+            var r = json("POST", "/api/v1/organization/crew/prototypes", api(), new JsonObject().put("role", "write")
+                    .put("delegate", new JsonObject().put("name", "devs").put("kind", "team")));
+            if (r.statusCode() == 200) state.put("prototype", new JsonObject(r.body()).getString("id"));
+            return r;
+        }, "create_prototype_permission", null));
+        rows.add(new Row(HttpMethod.PUT, "/api/v1/organization/crew/prototypes/0b4c2b44-0000-4000-8000-000000000000",
+                () -> json("PUT", "/api/v1/organization/crew/prototypes/" + state.get("prototype"), api(),
+                        new JsonObject().put("role", "read")), "modify_prototype_permission", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/crew/prototypes/0b4c2b44-0000-4000-8000-000000000000",
+                () -> json("DELETE", "/api/v1/organization/crew/prototypes/" + state.get("prototype"), api(),
+                        new JsonObject()), "delete_prototype_permission", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/crew/team/devs", () -> json("DELETE",
+                "/api/v1/organization/crew/team/devs", api(), new JsonObject()), "org_delete_team", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/user/convert", () -> json("POST", "/api/v1/user/convert",
+                user("ernie"), new JsonObject().put("adminUser", "admin").put("adminPassword", PASSWORD)),
+                "account_convert", null));
         // browser sessions and account settings (bob)
         rows.add(new Row(HttpMethod.POST, "/api/v1/signin", () -> {
             var browser = new Browser(server);

@@ -135,4 +135,12 @@ public final class Fixtures {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The usage-log kinds written so far for a namespace, oldest first (pending entries are flushed first). */
+    public List<String> logKinds(String namespace) {
+        flushUsageLog();
+        return query("""
+                SELECT l.kind FROM usage_log l JOIN account a ON a.id = l.namespace_id
+                WHERE a.username = $1 ORDER BY l.id""", Tuple.of(namespace)).stream().map(r -> r.getString(0)).toList();
+    }
 }
