@@ -7,9 +7,11 @@ import java.util.Set;
  * scopes that cap what the caller may do.
  */
 public record Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
-    public enum Kind { USER, ROBOT, OAUTH, ANONYMOUS }
+    public enum Kind { USER, ROBOT, OAUTH, ANONYMOUS, SERVICE }
 
     public static final Identity ANONYMOUS = new Identity(null, "(anonymous)", Kind.ANONYMOUS, Set.of());
+    /** Berth itself, as the performer of background work (garbage collection, tag expiry) in the usage log. */
+    public static final Identity SERVICE = new Identity(null, "(service)", Kind.SERVICE, Set.of());
 
     public boolean anonymous() { return kind == Kind.ANONYMOUS; }
 
@@ -20,6 +22,7 @@ public record Identity(Long accountId, String username, Kind kind, Set<String> s
             case ROBOT -> "robot";
             case OAUTH -> "oauth";
             case ANONYMOUS -> "anonymous";
+            case SERVICE -> "service";
         };
     }
 
