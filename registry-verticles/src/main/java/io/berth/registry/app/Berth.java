@@ -12,19 +12,25 @@ import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.content.LabelRepository;
+import io.berth.registry.content.LabelService;
 import io.berth.registry.content.ManifestRepository;
 import io.berth.registry.content.ManifestService;
 import io.berth.registry.content.TagRepository;
+import io.berth.registry.content.TagService;
 import io.berth.registry.content.BlobRepository;
 import io.berth.registry.content.BlobService;
 import io.berth.registry.content.UploadHashes;
 import io.berth.registry.content.UploadRepository;
 import io.berth.registry.content.UploadService;
+import io.berth.registry.gc.GarbageCollector;
 import io.berth.registry.gc.UploadSweeper;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.metrics.Metrics;
 import io.berth.registry.mail.Mailer;
 import io.berth.registry.oci.V2Access;
 import io.berth.registry.oci.V2Challenge;
@@ -66,7 +72,8 @@ public final class Berth {
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            ManifestService manifests, Mailer mailer,
-                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper) {}
+                           BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
+                           TagService tags, LabelService labels, Metrics metrics, GarbageCollector garbageCollector) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
         return vertx.executeBlocking(() -> Secrets.loadOrCreate(config.dataDir(),
@@ -99,19 +106,29 @@ public final class Berth {
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
-        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, usage);
-        var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
-        var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
+        var namespaces = new NamespaceService(config, pool, accounts, authorizer, usage);
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, namespaces, usage);
+        var organizations = new OrganizationService(config, pool, accounts, organizationRows, namespaces, usage);
+        var manifestRows = new ManifestRepository();
+        var tagRows = new TagRepository();
+        var labelRows = new LabelRepository();
         var blobRows = new BlobRepository();
+        var tags = new TagService(config.tags(), pool, manifestRows, tagRows, labelRows, blobRows, usage);
+        var labels = new LabelService(config.tags(), pool, manifestRows, labelRows, usage);
+        var manifests = new ManifestService(pool, manifestRows, tagRows, tags, labelRows, storage, config.gc().grace(),
+                usage);
         var uploadRows = new UploadRepository();
         var uploadHashes = new UploadHashes();
         var blobs = new BlobService(pool, blobRows, storage);
         var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
+        var metrics = new Metrics();
+        var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, usage,
+                metrics, config.gc());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, new Mailer(vertx, config.mail()), blobs, uploads,
-                uploadSweeper);
+                uploadSweeper, tags, labels, metrics, garbageCollector);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {
@@ -122,6 +139,12 @@ public final class Berth {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         return vertx.deployVerticle(() -> new HttpVerticle(router, options), new DeploymentOptions().setInstances(instances))
                 .onSuccess(id -> services.uploadSweeper().start())
+                .onSuccess(id -> {
+                    // garbage collection writes; a read-only registry keeps everything as it is
+                    if (services.config().gc().enabled() && !services.config().readOnly()) {
+                        services.garbageCollector().start();
+                    }
+                })
                 .onSuccess(id -> LOG.info("Berth is listening on port {} as {}", services.config().port(),
                         services.config().baseUrl()))
                 .mapEmpty();
@@ -132,6 +155,7 @@ public final class Berth {
     /** Flushes pending log entries, then closes the database (stopping an embedded PostgreSQL). */
     public Future<Void> stop() {
         services.uploadSweeper().stop();
+        services.garbageCollector().stop();
         return usage.close().eventually(() -> vertx.executeBlocking(() -> {
             database.close();
             return null;

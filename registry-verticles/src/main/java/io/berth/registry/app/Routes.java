@@ -1,9 +1,13 @@
 package io.berth.registry.app;
 
+import io.berth.registry.content.RepositoryManifestApi;
+import io.berth.registry.content.TagApi;
+import io.berth.registry.gc.GcApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
 import io.berth.registry.iam.UserApi;
+import io.berth.registry.metrics.MetricsApi;
 import io.berth.registry.repo.RepositoryApi;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
@@ -54,9 +58,15 @@ final class Routes {
         api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
         new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
         new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
-        new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
+        // tag and manifest routes first: the repository routes' name pattern would take /tag/… and /manifest/…
+        new TagApi(s.repositories(), s.tags(), s.config().tags().permanentlyDelete()).mount(api);
+        new RepositoryManifestApi(s.repositories(), s.manifests(), s.labels()).mount(api);
+        new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows(), s.tags()).mount(api);
+        new GcApi(s.garbageCollector(), s.authorizer()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
+
+        new MetricsApi(s.metrics()).mount(root);
         return root;
     }
 }

@@ -7,9 +7,17 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
 /** Small helpers every surface shares. */
 public final class Http {
     private static final Logger LOG = LoggerFactory.getLogger(Http.class);
+    /** Quay's API date format (Python's {@code email.utils.formatdate}): {@code Tue, 05 Mar 2024 10:00:00 -0000}. */
+    private static final DateTimeFormatter QUAY_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss '-0000'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private Http() {}
 
@@ -59,6 +67,11 @@ public final class Http {
         } catch (RuntimeException e) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "Malformed JSON body");
         }
+    }
+
+    /** A date as Quay's API writes it; null stays null. */
+    public static String date(OffsetDateTime time) {
+        return time == null ? null : QUAY_DATE.format(time);
     }
 
     public static void json(RoutingContext ctx, int status, Object body) {

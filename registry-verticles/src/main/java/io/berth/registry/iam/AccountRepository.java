@@ -46,6 +46,13 @@ public final class AccountRepository {
                 .map(rows -> map(rows.iterator().next()));
     }
 
+    /** Sets the namespace's time-machine window. */
+    public Future<Account> setTagExpiration(SqlClient db, long id, long seconds) {
+        return db.preparedQuery("UPDATE account SET removed_tag_expiration_s = $2 WHERE id = $1 RETURNING " + COLUMNS)
+                .execute(Tuple.of(id, seconds))
+                .map(rows -> map(rows.iterator().next()));
+    }
+
     static Account map(Row r) {
         return new Account(r.getLong("id"), r.getUUID("uuid"), r.getString("username"), r.getString("email"),
                 r.getString("password_hash"), r.getString("kind"), r.getLong("owner_id"), r.getBoolean("enabled"),

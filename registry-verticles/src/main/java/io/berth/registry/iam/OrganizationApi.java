@@ -4,6 +4,7 @@ import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,6 +25,7 @@ public final class OrganizationApi {
     public void mount(Router api) {
         api.post("/organization/").handler(this::create);
         api.get("/organization/:org").handler(this::view);
+        api.put("/organization/:org").handler(this::update);
     }
 
     private void create(RoutingContext ctx) {
@@ -38,19 +40,32 @@ public final class OrganizationApi {
     private void view(RoutingContext ctx) {
         Identity who = ApiAuth.identity(ctx);
         organizations.find(ctx.pathParam("org"))
-                .compose(org -> authorizer.administersNamespace(pool, who, org.username()).map(admin -> {
-                    var view = new JsonObject()
-                            .put("name", org.username())
-                            .put("avatar", UserApi.avatar(org))
-                            .put("is_admin", admin)
-                            .put("is_member", admin)
-                            .put("tag_expiration_s", org.removedTagExpirationS())
-                            .put("invoice_email", false)
-                            .put("invoice_email_address", null);
-                    if (admin) view.put("email", org.email()).put("is_free_account", true);
-                    return view;
-                }))
+                .compose(org -> view(who, org))
                 .onSuccess(view -> Http.json(ctx, 200, view))
                 .onFailure(ctx::fail);
+    }
+
+    private void update(RoutingContext ctx) {
+        Identity who = ApiAuth.require(ctx, "org:admin");
+        organizations.update(who, ctx.pathParam("org"), OrganizationService.Changes.of(Http.jsonBody(ctx)),
+                        Http.clientIp(ctx))
+                .compose(org -> view(who, org))
+                .onSuccess(view -> Http.json(ctx, 200, view))
+                .onFailure(ctx::fail);
+    }
+
+    private Future<JsonObject> view(Identity who, Account org) {
+        return authorizer.administersNamespace(pool, who, org.username()).map(admin -> {
+            var view = new JsonObject()
+                    .put("name", org.username())
+                    .put("avatar", UserApi.avatar(org))
+                    .put("is_admin", admin)
+                    .put("is_member", admin)
+                    .put("tag_expiration_s", org.removedTagExpirationS())
+                    .put("invoice_email", false)
+                    .put("invoice_email_address", null);
+            if (admin) view.put("email", org.email()).put("is_free_account", true);
+            return view;
+        });
     }
 }

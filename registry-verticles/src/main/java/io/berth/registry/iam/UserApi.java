@@ -36,6 +36,7 @@ public final class UserApi {
         if (config.featureUserInitialize()) api.post("/user/initialize").handler(this::initialize);
         if (config.featureUserCreation()) api.post("/user/").handler(this::create);
         api.get("/user/").handler(this::current);
+        api.put("/user/").handler(this::update);
         api.get("/users/:username").handler(this::publicView);
     }
 
@@ -74,6 +75,13 @@ public final class UserApi {
                     if (account == null) ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "User not found"));
                     else Http.json(ctx, 200, privateView(account, who));
                 })
+                .onFailure(ctx::fail);
+    }
+
+    private void update(RoutingContext ctx) {
+        Identity who = ApiAuth.require(ctx, "user:admin");
+        users.update(who, UserService.Changes.of(Http.jsonBody(ctx)), Http.clientIp(ctx))
+                .onSuccess(account -> Http.json(ctx, 200, privateView(account, who)))
                 .onFailure(ctx::fail);
     }
 

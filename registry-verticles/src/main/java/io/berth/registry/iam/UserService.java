@@ -29,16 +29,19 @@ public final class UserService {
     private final PasswordHasher passwords;
     private final OAuthTokenRepository oauthRows;
     private final OAuthTokens oauthTokens;
+    private final NamespaceService namespaces;
     private final UsageLogger usage;
 
     public UserService(BerthConfig config, Pool pool, AccountRepository accounts, PasswordHasher passwords,
-                       OAuthTokenRepository oauthRows, OAuthTokens oauthTokens, UsageLogger usage) {
+                       OAuthTokenRepository oauthRows, OAuthTokens oauthTokens, NamespaceService namespaces,
+                       UsageLogger usage) {
         this.config = config;
         this.pool = pool;
         this.accounts = accounts;
         this.passwords = passwords;
         this.oauthRows = oauthRows;
         this.oauthTokens = oauthTokens;
+        this.namespaces = namespaces;
         this.usage = usage;
     }
 
@@ -76,6 +79,24 @@ public final class UserService {
         return passwords.hash(password)
                 .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash)))
                 .onSuccess(account -> logCreated(account, ip));
+    }
+
+    /** What {@code PUT /api/v1/user/} changes; a null field is left as it is. */
+    public record Changes(Long tagExpirationS) {
+        /** Reads and type-checks the fields of the request body (400 on a wrong type). */
+        public static Changes of(JsonObject body) {
+            return new Changes(NamespaceService.tagExpirationOf(body));
+        }
+    }
+
+    /** Applies the caller's changes to their own account and returns it as it is afterwards. */
+    public Future<Account> update(Identity who, Changes changes, String ip) {
+        return find(who.username()).compose(account -> {
+            if (account == null || !account.isUser()) {
+                return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "User not found"));
+            }
+            return namespaces.change(who, account, changes.tagExpirationS(), ip);
+        });
     }
 
     public Future<Account> find(String username) {

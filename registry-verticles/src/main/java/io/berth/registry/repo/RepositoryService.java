@@ -6,6 +6,7 @@ import io.berth.model.iam.Role;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.iam.Account;
 import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.Future;
@@ -40,6 +41,35 @@ public final class RepositoryService {
         return find(name).compose(repo -> repo == null
                 ? Future.succeededFuture(new Access(null, Role.NONE))
                 : authorizer.role(pool, who, repo).map(role -> new Access(repo, role)));
+    }
+
+    /**
+     * The repository {@code namespace/name} of an /api/v1 path when the caller holds {@code needed} on it and the
+     * token grants {@code scope}, failing as Quay does: a caller who cannot read it gets 401 (anonymous) or 403
+     * whether or not it exists; one who can read but needs more gets 403; missing → 404 only to callers who could
+     * have seen it.
+     */
+    public Future<Access> authorize(Identity who, String namespace, String name, Role needed, String scope) {
+        RepositoryName parsed;
+        try {
+            parsed = new RepositoryName(namespace, name);
+        } catch (BerthException e) {
+            return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
+        }
+        return access(who, parsed).compose(a -> {
+            boolean scoped = who.anonymous() || who.hasScope(scope);
+            if (a.repository() != null && a.role().atLeast(needed) && scoped) return Future.succeededFuture(a);
+            if (a.repository() == null && !who.anonymous() && who.username().equals(parsed.namespace())) {
+                return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
+            }
+            if (who.anonymous()) return Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication"));
+            return Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"));
+        });
+    }
+
+    /** The account (user or organization) a repository belongs to. */
+    public Future<Account> namespace(RepositoryRecord repo) {
+        return accounts.findById(pool, repo.namespaceId());
     }
 
     /**
