@@ -1,14 +1,18 @@
 package io.berth.registry.testing;
 
 import io.berth.model.oci.Digester;
+import io.berth.registry.auth.OAuthTokenRepository;
+import io.berth.registry.auth.OAuthTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,6 +109,28 @@ public final class Fixtures {
         } catch (Exception e) {
             throw new IllegalStateException(sql, e);
         }
+    }
+
+    /** An OAuth access token of an existing user for /api/v1, with the given scopes. */
+    public String apiToken(String username, String... scopes) {
+        var s = server.services();
+        var applications = new OAuthTokenRepository();
+        try {
+            return s.database().pool().withTransaction(tx -> s.accounts().findByUsername(tx, username)
+                    .compose(account -> applications.ensureApplication(tx, account.id(), "tests-" + username,
+                                    OAuthTokens.random(40), "tests")
+                            .compose(app -> s.oauthTokens().mint(tx, app, account.id(), Set.of(scopes),
+                                    Duration.ofHours(1))))).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The kinds of the usage-log entries of a repository, oldest first. */
+    public List<String> logKinds(long repositoryId) {
+        flushUsageLog();
+        return query("SELECT kind FROM usage_log WHERE repository_id = $1 ORDER BY id", Tuple.of(repositoryId))
+                .stream().map(r -> r.getString(0)).toList();
     }
 
     /** Writes pending usage-log entries now. */
