@@ -257,6 +257,20 @@ class GarbageCollectorIT {
     }
 
     @Test
+    void deletingANamespaceReclaimsItsStorage() {
+        User nia = user("nia", 1209600, "one", "two");
+        Image a = pushed(nia, "one", "v", bytes("nia shared"), "nia one");
+        Image b = pushed(nia, "two", "v", bytes("nia shared"), "nia two");
+        // no namespace deletion API yet: the row goes, as that API will delete it, with everything that cascades
+        fixtures.query("DELETE FROM account WHERE username = 'nia'", Tuple.tuple());
+        gc();
+        for (Image image : List.of(a, b)) {
+            for (String digest : image.layerDigests()) assertFalse(Files.exists(stored(digest)), digest);
+            assertFalse(Files.exists(stored(image.configDigest())));
+        }
+    }
+
+    @Test
     void restoringATagLinksItsBlobsAgainAfterTheyWereDeleted() {
         User ros = user("ros", 1209600, "app");
         Image a = Images.image(Map.of(), bytes("ros layer"));
