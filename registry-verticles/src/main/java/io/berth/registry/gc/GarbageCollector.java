@@ -42,9 +42,9 @@ import java.util.List;
  */
 public final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
-    private static final int BATCH = 500;
+    private static final int BATCH = 2000;
     private static final int REPOSITORIES = 100;
-    private static final int STORAGE_PARALLELISM = 8;
+    private static final int STORAGE_PARALLELISM = 16;
     /** Usage-log entries name at most this many digests (and always the count). */
     private static final int LOGGED_DIGESTS = 100;
 
