@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.function.BiFunction;
 
 /** Quay's tag API (quay-api.md §3.8): history, create or move, expiration, delete, restore, permanent removal. */
@@ -46,7 +47,7 @@ public final class TagApi {
         String specific = emptyToNull(ctx.queryParams().get("specificTag"));
         int page = Math.max(1, integer(ctx, "page", 1));
         int limit = Math.clamp(integer(ctx, "limit", 50), 1, 100);
-        boolean onlyActive = truthy(ctx.queryParams().get("onlyActiveTags"));
+        boolean onlyActive = Http.flag(ctx, "onlyActiveTags", false);
         String equals = null;
         String contains = null;
         String filter = emptyToNull(ctx.queryParams().get("filter_tag_name"));
@@ -142,7 +143,7 @@ public final class TagApi {
         if (index) {
             // every child of an index is in the repository (pushes require them): never sparse
             var presence = new JsonObject();
-            var children = row.children() == null ? java.util.List.<String>of() : row.children();
+            List<String> children = row.children() == null ? List.of() : row.children();
             children.forEach(d -> presence.put(d, true));
             tag.put("is_sparse", false).put("child_manifest_count", children.size())
                     .put("present_child_count", children.size()).put("child_manifests_presence", presence);
@@ -158,11 +159,6 @@ public final class TagApi {
         } catch (NumberFormatException e) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, name + " must be an integer");
         }
-    }
-
-    /** Quay's {@code truthy_bool}: true, 1, yes, on (any case). */
-    private static boolean truthy(String value) {
-        return value != null && java.util.Set.of("true", "1", "yes", "on").contains(value.toLowerCase());
     }
 
     private static String emptyToNull(String value) {

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Set;
 
 /** Small helpers every surface shares. */
 public final class Http {
@@ -67,6 +68,13 @@ public final class Http {
         } catch (RuntimeException e) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "Malformed JSON body");
         }
+    }
+
+    /** A boolean query parameter as Quay reads one ({@code truthy_bool}: true, 1, yes, on), or {@code fallback}. */
+    public static boolean flag(RoutingContext ctx, String name, boolean fallback) {
+        String value = ctx.queryParams().get(name);
+        if (value == null || value.isEmpty()) return fallback;
+        return Set.of("true", "1", "yes", "on").contains(value.toLowerCase(Locale.ROOT));
     }
 
     /** A date as Quay's API writes it; null stays null. */

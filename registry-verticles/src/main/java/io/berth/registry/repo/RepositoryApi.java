@@ -105,8 +105,7 @@ public final class RepositoryApi {
 
     /** The repository view; {@code size} is the bytes of the distinct blobs its manifests reference. */
     private void get(RoutingContext ctx) {
-        String includeTags = ctx.queryParams().get("includeTags");
-        boolean withTags = includeTags == null || Set.of("true", "1", "yes", "on").contains(includeTags.toLowerCase());
+        boolean withTags = Http.flag(ctx, "includeTags", true);
         withRole(ctx, Role.READ, "repo:read").compose(a -> service.namespace(a.repository())
                 .compose(ns -> tags.summary(a.repository(), withTags ? MAX_TAGS : 0).map(summary -> {
                     RepositoryRecord r = a.repository();
