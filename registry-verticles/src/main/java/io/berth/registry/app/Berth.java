@@ -1,15 +1,21 @@
 package io.berth.registry.app;
 
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.CredentialService;
 import io.berth.registry.auth.OAuthTokenRepository;
+import io.berth.registry.auth.OAuthProvider;
 import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.auth.PasswordHasher;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
+import io.berth.registry.auth.SessionRepository;
+import io.berth.registry.auth.Sessions;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.LabelRepository;
@@ -73,6 +79,8 @@ public final class Berth {
                            CredentialService credentials, UserService users, OrganizationService organizations,
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
+                           Sessions sessions, NamespaceService namespaces, ApplicationService applications,
+                           OAuthProvider oauthProvider, SuperuserService superusers,
                            TagService tags, LabelService labels, Metrics metrics, GarbageCollector garbageCollector) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
@@ -105,10 +113,19 @@ public final class Berth {
         var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
-        var credentials = new CredentialService(pool, accounts, passwords, oauthTokens, new SecretBox(secrets.databaseKey()));
-        var namespaces = new NamespaceService(config, pool, accounts, authorizer, usage);
-        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, namespaces, usage);
-        var organizations = new OrganizationService(config, pool, accounts, organizationRows, namespaces, usage);
+        var box = new SecretBox(secrets.databaseKey());
+        var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
+                config.preferredUrlScheme().equals("https"));
+        var credentials = new CredentialService(config, pool, accounts, passwords, oauthTokens, box, usage);
+        var mailer = new Mailer(vertx, config.mail());
+        var namespaces = new NamespaceService(config, pool, authorizer, accounts, organizationRows, oauthTokens,
+                sessions, usage);
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer,
+                namespaces, usage);
+        var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
+        var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
+        var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
+        var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
         var manifestRows = new ManifestRepository();
         var tagRows = new TagRepository();
         var labelRows = new LabelRepository();
@@ -127,8 +144,9 @@ public final class Berth {
         var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, usage,
                 metrics, config.gc());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, new Mailer(vertx, config.mail()), blobs, uploads,
-                uploadSweeper, tags, labels, metrics, garbageCollector);
+                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, mailer,
+                blobs, uploads, uploadSweeper, sessions, namespaces, applications, oauthProvider, superusers, tags,
+                labels, metrics, garbageCollector);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

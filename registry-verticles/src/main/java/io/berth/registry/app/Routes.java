@@ -3,9 +3,13 @@ package io.berth.registry.app;
 import io.berth.registry.content.RepositoryManifestApi;
 import io.berth.registry.content.TagApi;
 import io.berth.registry.gc.GcApi;
+import io.berth.registry.auth.ApplicationApi;
+import io.berth.registry.auth.OAuthApi;
+import io.berth.registry.auth.SessionApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
+import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.metrics.MetricsApi;
 import io.berth.registry.repo.RepositoryApi;
@@ -23,7 +27,10 @@ import io.berth.registry.oci.V2FailureHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
-/** Mounts every surface on one router: /v2 (OCI distribution) and /api/v1 (Quay-compatible REST). */
+/**
+ * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST), /oauth (Berth as an
+ * OAuth provider) and the few browser pages Quay keeps at the root ({@code /csrf_token}, {@code /confirm}).
+ */
 final class Routes {
     private Routes() {}
 
@@ -37,7 +44,7 @@ final class Routes {
         });
         v2.route().failureHandler(new V2FailureHandler(s.challenge()));
         new TokenApi(s.config(), s.credentials(), s.tokens(), s.repositories(), s.authorizer(), s.database().pool(),
-                s.usage(), s.challenge()).mount(v2);
+                s.challenge()).mount(v2);
         // a manifest PUT's body is read (and size-limited) before the asynchronous token check
         ManifestApi.mountBodyHandler(v2);
         // every other /v2 route is about a repository and needs the caller's token (if any) checked first
@@ -55,16 +62,30 @@ final class Routes {
         Router api = Router.router(vertx);
         api.route().failureHandler(new ApiFailureHandler(s.config().baseUrl()));
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
-        api.route().handler(new ApiAuth(s.config(), s.oauthTokens())::handle);
-        new UserApi(s.config(), s.users(), s.credentials(), s.authorizer()).mount(api);
-        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer()).mount(api);
+        var apiAuth = new ApiAuth(s.config(), s.oauthTokens(), s.sessions());
+        api.route().handler(apiAuth::handle);
+        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth);
+        userApi.mount(api);
+        var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
+        sessionApi.mount(api);
+        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer(), s.namespaces()).mount(api);
+        new ApplicationApi(s.applications()).mount(api);
+        if (s.config().featureSuperUsers()) {
+            new SuperuserApi(s.superusers(), s.credentials()).mount(api);
+            new GcApi(s.garbageCollector(), s.authorizer()).mount(api);
+        }
         // tag and manifest routes first: the repository routes' name pattern would take /tag/… and /manifest/…
         new TagApi(s.repositories(), s.tags(), s.config().tags().permanentlyDelete()).mount(api);
         new RepositoryManifestApi(s.repositories(), s.manifests(), s.labels()).mount(api);
         new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows(), s.tags()).mount(api);
-        new GcApi(s.garbageCollector(), s.authorizer()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
+
+        Router oauth = Router.router(vertx);
+        new OAuthApi(s.oauthProvider(), apiAuth).mount(oauth);
+        root.route("/oauth*").subRouter(oauth);
+        sessionApi.mountRoot(root);
+        userApi.mountRoot(root);
 
         new MetricsApi(s.metrics()).mount(root);
         return root;

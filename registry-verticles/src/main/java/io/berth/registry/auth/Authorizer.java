@@ -1,5 +1,7 @@
 package io.berth.registry.auth;
 
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
 import io.berth.model.iam.Role;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.iam.AccountRepository;
@@ -58,6 +60,18 @@ public final class Authorizer {
         if (who.anonymous() || who.kind() == Identity.Kind.ROBOT) return Future.succeededFuture(false);
         if (who.username().equals(namespace)) return Future.succeededFuture(who.hasScope("user:admin"));
         return organizationRole(db, who, namespace).map(role -> "admin".equals(role) && who.hasScope("org:admin"));
+    }
+
+    /** Succeeds when the caller administers the namespace, else fails with Quay's {@link #refusal}. */
+    public Future<Void> requireAdministers(SqlClient db, Identity who, String namespace) {
+        return administersNamespace(db, who, namespace).compose(admin -> admin ? Future.succeededFuture()
+                : Future.failedFuture(refusal(who)));
+    }
+
+    /** Quay's 401-vs-403 rule: 401 "Requires authentication" for anonymous callers, 403 "Unauthorized" for others. */
+    public static BerthException refusal(Identity who) {
+        return who.anonymous() ? new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication")
+                : new BerthException(ErrorCode.DENIED, "Unauthorized");
     }
 
     public boolean isSuperUser(Identity who) {

@@ -1,29 +1,47 @@
 package io.berth.registry.auth;
 
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.iam.Account;
 import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /**
- * Checks the credential kinds Quay accepts in Basic auth: a user's name (or e-mail) and password, and
- * {@code $oauthtoken} with an OAuth access token. Resolves to null when the credentials are wrong.
+ * Checks the credential kinds Quay accepts: a user's name (or e-mail) and password (or "encrypted password"), and in
+ * Basic auth {@code $oauthtoken} with an OAuth access token. Disabled users never get in.
  */
 public final class CredentialService {
     public static final String OAUTH_USERNAME = "$oauthtoken";
+    static final String INVALID = "Invalid Username or Password";
+    static final String DISABLED = "This user has been disabled. Please contact your administrator.";
 
+    private final BerthConfig config;
     private final Pool pool;
     private final AccountRepository accounts;
     private final PasswordHasher passwords;
     private final OAuthTokens oauthTokens;
     private final SecretBox box;
+    private final UsageLogger usage;
 
-    public CredentialService(Pool pool, AccountRepository accounts, PasswordHasher passwords, OAuthTokens oauthTokens,
-                             SecretBox box) {
+    public CredentialService(BerthConfig config, Pool pool, AccountRepository accounts, PasswordHasher passwords,
+                             OAuthTokens oauthTokens, SecretBox box, UsageLogger usage) {
+        this.config = config;
         this.pool = pool;
         this.accounts = accounts;
         this.passwords = passwords;
         this.oauthTokens = oauthTokens;
         this.box = box;
+        this.usage = usage;
+    }
+
+    /**
+     * The outcome of a password check: the identity when it succeeded, else why not. {@code account} is the user the
+     * name pointed at, if any, so that a failure can be logged against it.
+     */
+    public record Login(Identity identity, Account account, String failure) {
+        public boolean ok() { return identity != null; }
     }
 
     /** Quay's "encrypted password": the password sealed with the database key, accepted wherever the password is. */
@@ -31,19 +49,51 @@ public final class CredentialService {
         return box.seal(password);
     }
 
-    public Future<Identity> basic(String username, String password) {
-        if (username == null || password == null || username.isEmpty()) return Future.succeededFuture(null);
-        if (username.equals(OAUTH_USERNAME)) return oauthTokens.authenticate(password);
+    /** Basic-auth credentials: a password login, or {@code $oauthtoken} with an OAuth access token. */
+    public Future<Login> basic(String username, String password) {
+        if (!OAUTH_USERNAME.equals(username)) return password(username, password);
+        return oauthTokens.authenticate(password)
+                .map(identity -> new Login(identity, null, identity == null ? "Invalid access token" : null));
+    }
+
+    /** A user's name or e-mail and password. */
+    public Future<Login> password(String username, String password) {
+        if (username == null || password == null || username.isEmpty()) {
+            return Future.succeededFuture(new Login(null, null, INVALID));
+        }
         var lookup = username.contains("@") ? accounts.findByEmail(pool, username) : accounts.findByUsername(pool, username);
         return lookup.compose(account -> {
-            if (account == null || !account.isUser() || !account.enabled()) {
+            if (account == null || !account.isUser()) {
                 // hash anyway so that unknown names cost as much time as known ones
-                return passwords.verify(password, PasswordHasher.DECOY).map(ok -> null);
+                return passwords.verify(password, PasswordHasher.DECOY).map(ok -> new Login(null, null, INVALID));
             }
             String unsealed = box.open(password);
-            String plain = unsealed != null ? unsealed : password;
-            return passwords.verify(plain, account.passwordHash()).map(ok -> ok
-                    ? new Identity(account.id(), account.username(), Identity.Kind.USER, null) : null);
+            return passwords.verify(unsealed != null ? unsealed : password, account.passwordHash()).map(ok -> {
+                if (!ok) return new Login(null, account, INVALID);
+                if (!account.enabled()) return new Login(null, account, DISABLED);
+                return new Login(new Identity(account.id(), account.username(), Identity.Kind.USER, null), account, null);
+            });
         });
+    }
+
+    /**
+     * Writes Quay's {@code login_success} or {@code login_failure} entry, as {@code ACTION_LOG_AUDIT_LOGINS} and
+     * {@code ACTION_LOG_AUDIT_LOGIN_FAILURES} ask.
+     *
+     * @param type Quay's login type, e.g. {@code quayauth} (sign-in) or {@code v2auth}
+     */
+    public void audit(Login login, String attemptedName, String type, String ip, String userAgent) {
+        var metadata = new JsonObject().put("type", type).put("useragent", userAgent);
+        if (login.ok()) {
+            if (config.actionLogAuditLogins()) {
+                usage.log("login_success", login.identity().accountId(), login.identity(), null, ip, metadata);
+            }
+        } else if (config.actionLogAuditLoginFailures()) {
+            Account account = login.account();
+            Identity performer = account == null ? Identity.ANONYMOUS
+                    : new Identity(account.id(), account.username(), Identity.Kind.USER, null);
+            usage.log("login_failure", account == null ? null : account.id(), performer, null, ip,
+                    metadata.put("kind", "user").put("username", attemptedName).put("message", login.failure()));
+        }
     }
 }

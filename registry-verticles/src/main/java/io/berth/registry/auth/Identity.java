@@ -26,5 +26,5 @@ public record Identity(Long accountId, String username, Kind kind, Set<String> s
         };
     }
 
-    public boolean hasScope(String scope) { return scopes == null || scopes.contains(scope); }
+    public boolean hasScope(String scope) { return scopes == null || OAuthScopes.holds(scopes, scope); }
 }

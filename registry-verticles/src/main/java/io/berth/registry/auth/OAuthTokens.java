@@ -4,26 +4,20 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * OAuth access tokens in Quay's format: 40 characters, the first 20 a lookup name, the rest a secret stored only as a
- * SHA-256 hash (the secret is random, so a fast hash is enough) and compared in constant time.
+ * OAuth access tokens in Quay's format: 40 characters, a 20-character lookup name and a secret kept only as its hash
+ * (see {@link SecretCodes}). A token acts for a user with its scopes, until it expires or is revoked, and stops working
+ * at once when that user is disabled.
  */
 public final class OAuthTokens {
-    public static final Set<String> ALL_SCOPES = Set.of("repo:read", "repo:write", "repo:admin", "repo:create",
-            "user:read", "user:admin", "org:admin", "super:user");
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How stale {@code last_accessed} may get before a use of the token writes it again. */
+    private static final Duration ACCESS_RESOLUTION = Duration.ofMinutes(1);
 
     private final Pool pool;
     private final OAuthTokenRepository tokens;
@@ -33,39 +27,37 @@ public final class OAuthTokens {
         this.tokens = tokens;
     }
 
-    /** Mints a token for the account under the application and returns its plain text (shown once). */
-    public Future<String> mint(SqlClient db, long applicationId, long accountId, Set<String> scopes, Duration lifetime) {
-        String token = random(40);
-        return tokens.insertToken(db, applicationId, accountId, token.substring(0, 20), hash(token.substring(20)),
-                        String.join(" ", scopes.stream().sorted().toList()),
-                        OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime))
-                .map(v -> token);
+    /** A new token: its uuid, its plain text (shown once) and when it expires. */
+    public record Minted(UUID uuid, String token, OffsetDateTime expiresAt) {}
+
+    /** Mints a token for the account under the application. */
+    public Future<Minted> mint(SqlClient db, long applicationId, long accountId, Set<String> scopes, Duration lifetime,
+                               String name) {
+        String token = SecretCodes.random(40);
+        OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime);
+        return tokens.insertToken(db, applicationId, accountId, SecretCodes.name(token), SecretCodes.secretHash(token),
+                        OAuthScopes.format(scopes), expiresAt, name)
+                .map(uuid -> new Minted(uuid, token, expiresAt));
     }
 
-    /** The identity a token stands for, or null when it is unknown, expired or wrong. */
+    /** Revokes every token that acts for the account. */
+    public Future<Void> revokeAll(SqlClient db, long accountId) {
+        return tokens.deleteTokensOf(db, accountId);
+    }
+
+    /** The identity a token stands for, or null when it is unknown, expired, wrong, or its user is disabled. */
     public Future<Identity> authenticate(String token) {
-        if (token == null || token.length() < 40) return Future.succeededFuture(null);
-        return tokens.findByName(pool, token.substring(0, 20)).map(stored -> {
-            if (stored == null || stored.expiresAt().isBefore(OffsetDateTime.now())) return null;
-            byte[] expected = stored.tokenHash().getBytes(StandardCharsets.US_ASCII);
-            byte[] actual = hash(token.substring(20)).getBytes(StandardCharsets.US_ASCII);
-            if (!MessageDigest.isEqual(expected, actual)) return null;
-            Set<String> scopes = Set.copyOf(Arrays.asList(stored.scope().split("[ ,]+")));
-            return new Identity(stored.accountId(), stored.username(), Identity.Kind.OAUTH, scopes);
+        if (!SecretCodes.wellFormed(token)) return Future.succeededFuture(null);
+        return tokens.findByName(pool, SecretCodes.name(token)).compose(stored -> {
+            if (stored == null || stored.expiresAt().isBefore(OffsetDateTime.now())
+                    || !SecretCodes.same(stored.tokenHash(), SecretCodes.secretHash(token))) {
+                return Future.succeededFuture(null);
+            }
+            Set<String> scopes = Set.copyOf(java.util.Arrays.asList(stored.scope().split("[ ,]+")));
+            var identity = new Identity(stored.accountId(), stored.username(), Identity.Kind.OAUTH, scopes);
+            boolean stale = stored.lastAccessed() == null
+                    || stored.lastAccessed().isBefore(OffsetDateTime.now().minus(ACCESS_RESOLUTION));
+            return stale ? tokens.touch(pool, stored.id()).map(identity) : Future.succeededFuture(identity);
         });
-    }
-
-    public static String random(int length) {
-        var sb = new StringBuilder(length);
-        for (int i = 0; i < length; i++) sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-        return sb.toString();
-    }
-
-    private static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

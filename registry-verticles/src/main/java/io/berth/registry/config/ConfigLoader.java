@@ -40,7 +40,8 @@ public final class ConfigLoader {
             "FEATURE_ANONYMOUS_ACCESS", "FEATURE_PUBLIC_CATALOG", "FEATURE_REFERRERS_API", "FEATURE_LIBRARY_SUPPORT",
             "FEATURE_SUPER_USERS", "SUPER_USERS", "REGISTRY_STATE", "LIBRARY_NAMESPACE", "CREATE_PRIVATE_REPO_ON_PUSH",
             "V2_PAGINATION_SIZE", "MAXIMUM_LAYER_SIZE", "DEFAULT_TAG_EXPIRATION", "TAG_EXPIRATION_OPTIONS",
-            "ACTION_LOG_AUDIT_LOGINS", "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
+            "ACTION_LOG_AUDIT_LOGINS", "ACTION_LOG_AUDIT_LOGIN_FAILURES", "FEATURE_DIRECT_LOGIN", "FRESH_LOGIN_TIMEOUT",
+            "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
             "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_MAILING", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
             "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PERMANENTLY_DELETE_TAGS",
             "LABELED_EXPIRATION_MINIMUM", "LABELED_EXPIRATION_MAXIMUM", "LABEL_KEY_RESERVED_PREFIXES",
@@ -51,7 +52,7 @@ public final class ConfigLoader {
     /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
     private static final Set<String> ACCEPTED = Set.of(
             "AUTHENTICATION_TYPE", "BUILDLOGS_REDIS", "USER_EVENTS_REDIS", "DB_CONNECTION_ARGS",
-            "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS", "FEATURE_DIRECT_LOGIN",
+            "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS",
             "FEATURE_BUILD_SUPPORT", "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION", "FEATURE_APP_SPECIFIC_TOKENS",
             "FEATURE_CHANGE_TAG_EXPIRATION", "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
             "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
@@ -61,8 +62,7 @@ public final class ConfigLoader {
             "REGISTRY_TITLE", "REGISTRY_TITLE_SHORT", "SETUP_COMPLETE", "USE_CDN", "USERFILES_LOCATION", "USERFILES_PATH",
             "LOG_ARCHIVE_LOCATION", "LOG_ARCHIVE_PATH", "LOGS_MODEL", "LOGS_MODEL_CONFIG",
             "CREATE_NAMESPACE_ON_PUSH", "ALLOW_PULLS_WITHOUT_STRICT_LOGGING", "EXTERNAL_TLS_TERMINATION",
-            "TESTING", "GLOBAL_READONLY_SUPER_USERS", "FEATURE_SUPERUSERS_FULL_ACCESS", "BROWSER_API_CALLS_XHR_ONLY",
-            "FRESH_LOGIN_TIMEOUT");
+            "TESTING", "GLOBAL_READONLY_SUPER_USERS", "FEATURE_SUPERUSERS_FULL_ACCESS", "BROWSER_API_CALLS_XHR_ONLY");
 
     private ConfigLoader() {}
 
@@ -124,6 +124,7 @@ public final class ConfigLoader {
                 hostname, scheme, port, dataDir, dbUri, storage,
                 r.bool("FEATURE_USER_INITIALIZE", true),
                 r.bool("FEATURE_USER_CREATION", true),
+                r.bool("FEATURE_DIRECT_LOGIN", true),
                 r.bool("FEATURE_ANONYMOUS_ACCESS", true),
                 r.bool("FEATURE_PUBLIC_CATALOG", false),
                 r.bool("FEATURE_REFERRERS_API", true),
@@ -136,9 +137,12 @@ public final class ConfigLoader {
                 Math.max(r.integer("V2_PAGINATION_SIZE", 50, 1, 100_000), 100),
                 r.size("MAXIMUM_LAYER_SIZE", "20G"),
                 r.duration("UPLOAD_EXPIRATION", "1d"),
+                r.duration("FRESH_LOGIN_TIMEOUT", "10m"),
                 r.duration("DEFAULT_TAG_EXPIRATION", "2w"),
                 List.copyOf(options),
                 r.bool("ACTION_LOG_AUDIT_LOGINS", true),
+                // Quay's default is false; Berth audits failed logins unless told not to
+                r.bool("ACTION_LOG_AUDIT_LOGIN_FAILURES", true),
                 r.string("INSTANCE_SERVICE_KEY_SERVICE", "quay"),
                 r.string("SECRET_KEY", null),
                 r.string("DATABASE_SECRET_KEY", null),

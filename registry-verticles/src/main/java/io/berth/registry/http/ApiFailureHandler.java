@@ -16,13 +16,10 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        if (ctx.response().headWritten()) {
-            ctx.response().reset();
-            return;
-        }
+        if (Http.cutIfStarted(ctx)) return;
         BerthException error = Http.failureOf(ctx);
         ErrorCode code = error.code();
-        int status = code == ErrorCode.READ_ONLY ? 503 : code.status();
+        int status = Http.status(error);
         JsonObject body;
         if (code == ErrorCode.READ_ONLY) {
             body = new JsonObject().put("message", error.getMessage()).put("is_readonly", true);

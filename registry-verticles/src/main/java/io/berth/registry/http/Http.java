@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /** Small helpers every surface shares. */
 public final class Http {
@@ -48,6 +50,33 @@ public final class Http {
         return new BerthException(ErrorCode.INTERNAL);
     }
 
+    /** The user and password of a {@code Basic} Authorization header; null for any other or a malformed one. */
+    public static String[] basicCredentials(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[]{decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * For failure handlers: when the response had already started, cuts it (the client sees a broken transfer) and
+     * answers true, as there is nothing left to render.
+     */
+    public static boolean cutIfStarted(RoutingContext ctx) {
+        if (!ctx.response().headWritten()) return false;
+        ctx.response().reset();
+        return true;
+    }
+
+    /** The status of an error outside /v2: read-only mode is Quay's 503 there (where /v2 answers 405). */
+    public static int status(BerthException error) {
+        return error.code() == ErrorCode.READ_ONLY ? 503 : error.code().status();
+    }
+
     /** The caller's address, for usage logs. */
     public static String clientIp(RoutingContext ctx) {
         var remote = ctx.request().remoteAddress();
@@ -80,6 +109,49 @@ public final class Http {
     /** A date as Quay's API writes it; null stays null. */
     public static String date(OffsetDateTime time) {
         return time == null ? null : QUAY_DATE.format(time);
+    }
+
+    /** A string member the request must have; a 400 in jsonschema's words when it is missing or not a string. */
+    public static String requiredString(JsonObject body, String key) {
+        String value = optionalString(body, key);
+        if (value == null) throw new BerthException(ErrorCode.INVALID_REQUEST, "'" + key + "' is a required property");
+        return value;
+    }
+
+    /** A string member, or null when absent (or null); a 400 when it is something else. */
+    public static String optionalString(JsonObject body, String key) {
+        return optional(body, key, String.class, "string");
+    }
+
+    /** A member of the given type, or null when absent (or null); a 400 in jsonschema's words when it is not. */
+    public static <T> T optional(JsonObject body, String key, Class<T> type, String jsonType) {
+        Object value = body.getValue(key);
+        if (value == null || type.isInstance(value)) return type.cast(value);
+        throw new BerthException(ErrorCode.INVALID_REQUEST, value + " is not of type '" + jsonType + "'");
+    }
+
+    /** Text made safe to put in HTML, also inside attribute values. */
+    public static String escapeHtml(String text) {
+        var sb = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A small server-rendered page, never cached nor framed. */
+    public static void page(RoutingContext ctx, int status, String title, String bodyHtml) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Cache-Control", "no-store").putHeader("X-Frame-Options", "DENY")
+                .end("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + escapeHtml(title)
+                        + "</title></head>\n<body>\n" + bodyHtml + "\n</body></html>\n");
     }
 
     public static void json(RoutingContext ctx, int status, Object body) {

@@ -2,9 +2,14 @@ package io.berth.registry.iam;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** SQL for accounts: users, organizations and robots. */
@@ -47,10 +52,129 @@ public final class AccountRepository {
     }
 
     /** Sets the namespace's time-machine window. */
-    public Future<Account> setTagExpiration(SqlClient db, long id, long seconds) {
-        return db.preparedQuery("UPDATE account SET removed_tag_expiration_s = $2 WHERE id = $1 RETURNING " + COLUMNS)
-                .execute(Tuple.of(id, seconds))
-                .map(rows -> map(rows.iterator().next()));
+    public Future<Void> setTagExpiration(SqlClient db, long id, long seconds) {
+        return db.preparedQuery("UPDATE account SET removed_tag_expiration_s = $2 WHERE id = $1")
+                .execute(Tuple.of(id, seconds)).mapEmpty();
+    }
+
+    /** The optional profile fields of a user ({@code PUT /api/v1/user/}). */
+    public record Profile(String givenName, String familyName, String company, String location) {}
+
+    public Future<Profile> profile(SqlClient db, long id) {
+        return db.preparedQuery("SELECT given_name, family_name, company, location FROM account WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    if (rows.size() == 0) return new Profile(null, null, null, null);
+                    var r = rows.iterator().next();
+                    return new Profile(r.getString(0), r.getString(1), r.getString(2), r.getString(3));
+                });
+    }
+
+    /** Sets the given profile fields; a field absent from the map stays as it is. */
+    public Future<Void> setProfile(SqlClient db, long id, Map<String, String> fields) {
+        return db.preparedQuery("""
+                        UPDATE account SET given_name = CASE WHEN $2 THEN $3 ELSE given_name END,
+                                           family_name = CASE WHEN $4 THEN $5 ELSE family_name END,
+                                           company = CASE WHEN $6 THEN $7 ELSE company END,
+                                           location = CASE WHEN $8 THEN $9 ELSE location END
+                        WHERE id = $1""")
+                .execute(Tuple.of(id, fields.containsKey("given_name"), fields.get("given_name"),
+                        fields.containsKey("family_name"), fields.get("family_name"),
+                        fields.containsKey("company"), fields.get("company"),
+                        fields.containsKey("location"), fields.get("location")))
+                .mapEmpty();
+    }
+
+    public Future<Void> setPassword(SqlClient db, long id, String passwordHash) {
+        return db.preparedQuery("UPDATE account SET password_hash = $2 WHERE id = $1")
+                .execute(Tuple.of(id, passwordHash)).mapEmpty();
+    }
+
+    /** Sets a (confirmed) e-mail address; an address another account uses surfaces as a unique violation. */
+    public Future<Void> setEmail(SqlClient db, long id, String email) {
+        return db.preparedQuery("UPDATE account SET email = $2, verified = TRUE WHERE id = $1")
+                .execute(Tuple.of(id, email)).mapEmpty();
+    }
+
+    public Future<Void> setEnabled(SqlClient db, long id, boolean enabled) {
+        return db.preparedQuery("UPDATE account SET enabled = $2 WHERE id = $1").execute(Tuple.of(id, enabled)).mapEmpty();
+    }
+
+    /** Renames an account; a taken name surfaces as a unique violation. */
+    public Future<Void> rename(SqlClient db, long id, String name) {
+        return db.preparedQuery("UPDATE account SET username = $2 WHERE id = $1").execute(Tuple.of(id, name)).mapEmpty();
+    }
+
+    /** Locks the account row for the rest of the transaction; null when it is gone. */
+    public Future<Account> lock(SqlClient db, long id) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM account WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+    }
+
+    /** Deletes the account and, through ON DELETE CASCADE, everything it owns or is granted. */
+    public Future<Void> delete(SqlClient db, long id) {
+        return db.preparedQuery("DELETE FROM account WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    }
+
+    /**
+     * Turns a user into an organization (Quay's conversion): no password to log in with, and no rights of its own
+     * any more: its direct repository permissions, team memberships and pending e-mail changes go.
+     */
+    public Future<Void> convertToOrganization(SqlClient db, long id) {
+        return db.preparedQuery("""
+                        WITH permissions AS (DELETE FROM repository_permission WHERE account_id = $1),
+                             memberships AS (DELETE FROM team_member WHERE account_id = $1),
+                             confirmations AS (DELETE FROM email_confirmation WHERE account_id = $1)
+                        UPDATE account SET kind = 'organization', password_hash = NULL WHERE id = $1""")
+                .execute(Tuple.of(id)).mapEmpty();
+    }
+
+    /** Users, by name, after {@code afterName}; disabled ones too when {@code includeDisabled}. */
+    public Future<List<Account>> listUsers(SqlClient db, boolean includeDisabled, String afterName, int limit) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM account"
+                        + " WHERE kind = 'user' AND ($1 OR enabled) AND username COLLATE \"C\" > $2"
+                        + " ORDER BY username COLLATE \"C\" LIMIT $3")
+                .execute(Tuple.of(includeDisabled, afterName == null ? "" : afterName, limit))
+                .map(AccountRepository::mapAll);
+    }
+
+    public Future<List<Account>> listOrganizations(SqlClient db, String afterName, int limit) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM account"
+                        + " WHERE kind = 'organization' AND username COLLATE \"C\" > $1"
+                        + " ORDER BY username COLLATE \"C\" LIMIT $2")
+                .execute(Tuple.of(afterName == null ? "" : afterName, limit))
+                .map(AccountRepository::mapAll);
+    }
+
+    public Future<Void> insertEmailConfirmation(SqlClient db, String codeName, String codeHash, long accountId,
+                                                String newEmail, OffsetDateTime expiresAt) {
+        return db.preparedQuery("""
+                        WITH earlier AS (DELETE FROM email_confirmation WHERE account_id = $3)
+                        INSERT INTO email_confirmation (code_name, code_hash, account_id, new_email, expires_at)
+                        VALUES ($1, $2, $3, $4, $5)""")
+                .execute(Tuple.of(codeName, codeHash, accountId, newEmail, expiresAt)).mapEmpty();
+    }
+
+    /** A pending e-mail change taken (removed) for confirmation. */
+    public record EmailConfirmation(long accountId, String codeHash, String newEmail, OffsetDateTime expiresAt) {}
+
+    public Future<EmailConfirmation> takeEmailConfirmation(SqlClient db, String codeName) {
+        return db.preparedQuery("""
+                        DELETE FROM email_confirmation WHERE code_name = $1
+                        RETURNING account_id, code_hash, new_email, expires_at""")
+                .execute(Tuple.of(codeName))
+                .map(rows -> {
+                    if (rows.size() == 0) return null;
+                    var r = rows.iterator().next();
+                    return new EmailConfirmation(r.getLong(0), r.getString(1), r.getString(2), r.getOffsetDateTime(3));
+                });
+    }
+
+    private static List<Account> mapAll(RowSet<Row> rows) {
+        var out = new ArrayList<Account>(rows.size());
+        rows.forEach(r -> out.add(map(r)));
+        return out;
     }
 
     static Account map(Row r) {

@@ -4,32 +4,80 @@ import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.auth.OAuthTokens;
+import io.berth.registry.auth.Sessions;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.config.ConfigLoader;
 import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Settings that users and organizations share as namespaces: the time-machine window of removed tags. */
+/**
+ * Whole namespaces: deleting a user or an organization with everything it owns, a superuser taking one over, and the
+ * time-machine window of removed tags ({@code tag_expiration_s}) that users and organizations share.
+ * {@link #delete} and {@link #takeOwnership} leave the permission check to their callers (the user itself, a
+ * superuser); {@link #deleteOrganization} makes its own.
+ */
 public final class NamespaceService {
-    private final Pool pool;
-    private final AccountRepository accounts;
-    private final Authorizer authorizer;
-    private final UsageLogger usage;
     private final Set<Long> tagExpirationOptions;
+    private final Pool pool;
+    private final Authorizer authorizer;
+    private final AccountRepository accounts;
+    private final OrganizationRepository organizations;
+    private final OAuthTokens tokens;
+    private final Sessions sessions;
+    private final UsageLogger usage;
 
-    public NamespaceService(BerthConfig config, Pool pool, AccountRepository accounts, Authorizer authorizer,
+    public NamespaceService(BerthConfig config, Pool pool, Authorizer authorizer, AccountRepository accounts,
+                            OrganizationRepository organizations, OAuthTokens tokens, Sessions sessions,
                             UsageLogger usage) {
-        this.pool = pool;
-        this.accounts = accounts;
-        this.authorizer = authorizer;
-        this.usage = usage;
         this.tagExpirationOptions = config.tagExpirationOptions().stream()
                 .map(o -> ConfigLoader.parseDuration(o).toSeconds()).collect(Collectors.toUnmodifiableSet());
+        this.pool = pool;
+        this.authorizer = authorizer;
+        this.accounts = accounts;
+        this.organizations = organizations;
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.usage = usage;
+    }
+
+    /**
+     * Deletes a user or an organization and, in the same transaction, everything it owns: repositories (with their
+     * manifests, tags and blob links, so storage is left to garbage collection), robots, teams, permissions, tokens,
+     * sessions and applications. A user who is the only admin of an organization is refused unless {@code force}
+     * (a superuser's delete), so that no organization is left without one.
+     */
+    public Future<Void> delete(Identity who, Account namespace, boolean force, String ip) {
+        return pool.withTransaction(tx -> accounts.lock(tx, namespace.id()).compose(locked -> {
+                    if (locked == null || locked.isRobot()) {
+                        return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
+                    }
+                    Future<Void> guard = force || !locked.isUser() ? Future.succeededFuture()
+                            : organizations.solelyAdministeredBy(tx, locked.id()).compose(orgs -> orgs.isEmpty()
+                                    ? Future.succeededFuture()
+                                    : Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Cannot delete "
+                                            + locked.username() + " as you are the only admin for organizations: "
+                                            + String.join(", ", orgs))));
+                    return guard.compose(v -> accounts.delete(tx, locked.id())).map(locked);
+                }))
+                .onSuccess(deleted -> usage.log(deleted.isUser() ? "user_delete" : "org_delete", deleted.id(), who, null, ip,
+                        new JsonObject().put(deleted.isUser() ? "username" : "namespace", deleted.username())))
+                .mapEmpty();
+    }
+
+    /** {@code DELETE /api/v1/organization/<org>}: by one of its admins. */
+    public Future<Void> deleteOrganization(Identity who, String name, String ip) {
+        return authorizer.requireAdministers(pool, who, name)
+                .compose(v -> accounts.findByUsername(pool, name))
+                .compose(org -> org == null || !org.isOrganization()
+                        ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"))
+                        : delete(who, org, false, ip));
     }
 
     /**
@@ -41,26 +89,84 @@ public final class NamespaceService {
         if (body.getValue("tag_expiration_s") instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
             return n.longValue();
         }
-        throw invalidOption();
+        throw invalidTagExpiration();
     }
 
     /**
-     * Changes a user's or organization's namespace settings; the caller must administer the namespace. A non-null
-     * {@code tagExpirationS} sets how long its removed tags stay restorable: one of {@code TAG_EXPIRATION_OPTIONS}.
+     * Sets how long a user's or organization's removed tags stay restorable, in the caller's transaction: one of
+     * {@code TAG_EXPIRATION_OPTIONS}, else a 400. Log it with {@link #logTagExpiration} once committed.
      */
-    public Future<Account> change(Identity who, Account namespace, Long tagExpirationS, String ip) {
-        return authorizer.administersNamespace(pool, who, namespace.username()).compose(admin -> {
-            if (!admin) return Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"));
-            if (tagExpirationS == null) return Future.succeededFuture(namespace);
-            if (!tagExpirationOptions.contains(tagExpirationS)) return Future.failedFuture(invalidOption());
-            return accounts.setTagExpiration(pool, namespace.id(), tagExpirationS).onSuccess(account -> usage.log(
-                    account.isOrganization() ? "org_change_tag_expiration" : "user_change_tag_expiration",
-                    account.id(), who, null, ip, new JsonObject().put("tag_expiration", tagExpirationS)
-                            .put(account.isOrganization() ? "namespace" : "username", account.username())));
-        });
+    public Future<Void> setTagExpiration(SqlClient tx, Account namespace, long seconds) {
+        if (!tagExpirationOptions.contains(seconds)) return Future.failedFuture(invalidTagExpiration());
+        return accounts.setTagExpiration(tx, namespace.id(), seconds);
     }
 
-    private static BerthException invalidOption() {
+    /** The usage-log entry of a changed window: {@code user_change_tag_expiration} or {@code org_change_tag_expiration}. */
+    public void logTagExpiration(Identity who, Account namespace, long seconds, String ip) {
+        usage.log(namespace.isOrganization() ? "org_change_tag_expiration" : "user_change_tag_expiration",
+                namespace.id(), who, null, ip, new JsonObject().put("tag_expiration", seconds)
+                        .put(namespace.isOrganization() ? "namespace" : "username", namespace.username()));
+    }
+
+    /**
+     * {@code PUT /api/v1/organization/<org>} by one of its admins; a null {@code tagExpirationS} leaves the window as
+     * it is. Returns the organization as it is afterwards.
+     */
+    public Future<Account> updateOrganization(Identity who, String name, Long tagExpirationS, String ip) {
+        return authorizer.requireAdministers(pool, who, name)
+                .compose(v -> accounts.findByUsername(pool, name))
+                .compose(org -> {
+                    if (org == null || !org.isOrganization()) {
+                        return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
+                    }
+                    if (tagExpirationS == null) return Future.succeededFuture(org);
+                    return pool.withTransaction(tx -> setTagExpiration(tx, org, tagExpirationS))
+                            .onSuccess(v -> logTagExpiration(who, org, tagExpirationS, ip))
+                            .compose(v -> accounts.findById(pool, org.id()));
+                });
+    }
+
+    private static BerthException invalidTagExpiration() {
         return new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag expiration option");
+    }
+
+    /**
+     * A superuser takes a namespace over (Quay's {@code takeownership}): joins an admin team of an organization, or
+     * turns a user into an organization administered by the superuser. Returns whether it was a user.
+     */
+    public Future<Boolean> takeOwnership(Identity superuser, String namespace, String ip) {
+        return pool.withTransaction(tx -> accounts.findByUsername(tx, namespace).compose(ns -> {
+                    if (ns == null || ns.isRobot()) {
+                        return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
+                    }
+                    if (ns.id() == superuser.accountId()) {
+                        return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST,
+                                "Cannot take ownership of your own account"));
+                    }
+                    return (ns.isUser() ? convert(tx, ns, superuser) : joinAdmins(tx, ns, superuser)).map(ns);
+                }))
+                .onSuccess(ns -> usage.log("take_ownership", superuser.accountId(), superuser, null, ip, new JsonObject()
+                        .put("entity_id", ns.id()).put("namespace", namespace).put("was_user", ns.isUser())
+                        .put("superuser", superuser.username())))
+                .map(Account::isUser);
+    }
+
+    /**
+     * Turns the user into an organization with {@code admin} in its {@code owners} team; everything the user could
+     * log in with (password, sessions, tokens) stops working.
+     */
+    private Future<Void> convert(SqlClient tx, Account user, Identity admin) {
+        return accounts.convertToOrganization(tx, user.id())
+                .compose(v -> sessions.endOthers(tx, user.id(), null))
+                .compose(v -> tokens.revokeAll(tx, user.id()))
+                .compose(v -> organizations.insertTeam(tx, user.id(), "owners", "admin", ""))
+                .compose(team -> organizations.addMember(tx, team, admin.accountId()));
+    }
+
+    private Future<Void> joinAdmins(SqlClient tx, Account org, Identity admin) {
+        return organizations.adminTeam(tx, org.id())
+                .compose(team -> team != null ? Future.succeededFuture(team)
+                        : organizations.insertTeam(tx, org.id(), "owners", "admin", ""))
+                .compose(team -> organizations.addMember(tx, team, admin.accountId()));
     }
 }

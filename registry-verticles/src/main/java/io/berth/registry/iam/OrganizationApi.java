@@ -10,22 +10,26 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
-/** Organizations (quay-api.md §3.2): create and view. */
+/** Organizations (quay-api.md §3.2): create, view, change (the time-machine window) and delete. */
 public final class OrganizationApi {
     private final Pool pool;
     private final OrganizationService organizations;
     private final Authorizer authorizer;
+    private final NamespaceService namespaces;
 
-    public OrganizationApi(Pool pool, OrganizationService organizations, Authorizer authorizer) {
+    public OrganizationApi(Pool pool, OrganizationService organizations, Authorizer authorizer,
+                           NamespaceService namespaces) {
         this.pool = pool;
         this.organizations = organizations;
         this.authorizer = authorizer;
+        this.namespaces = namespaces;
     }
 
     public void mount(Router api) {
         api.post("/organization/").handler(this::create);
         api.get("/organization/:org").handler(this::view);
         api.put("/organization/:org").handler(this::update);
+        api.delete("/organization/:org").handler(this::delete);
     }
 
     private void create(RoutingContext ctx) {
@@ -45,9 +49,10 @@ public final class OrganizationApi {
                 .onFailure(ctx::fail);
     }
 
+    /** Changes the organization's time-machine window ({@code tag_expiration_s}); org:admin. */
     private void update(RoutingContext ctx) {
         Identity who = ApiAuth.require(ctx, "org:admin");
-        organizations.update(who, ctx.pathParam("org"), OrganizationService.Changes.of(Http.jsonBody(ctx)),
+        namespaces.updateOrganization(who, ctx.pathParam("org"), NamespaceService.tagExpirationOf(Http.jsonBody(ctx)),
                         Http.clientIp(ctx))
                 .compose(org -> view(who, org))
                 .onSuccess(view -> Http.json(ctx, 200, view))
@@ -58,7 +63,7 @@ public final class OrganizationApi {
         return authorizer.administersNamespace(pool, who, org.username()).map(admin -> {
             var view = new JsonObject()
                     .put("name", org.username())
-                    .put("avatar", UserApi.avatar(org))
+                    .put("avatar", Avatar.of(org))
                     .put("is_admin", admin)
                     .put("is_member", admin)
                     .put("tag_expiration_s", org.removedTagExpirationS())
@@ -67,5 +72,13 @@ public final class OrganizationApi {
             if (admin) view.put("email", org.email()).put("is_free_account", true);
             return view;
         });
+    }
+
+    /** Deletes the organization and everything it owns (org:admin and a fresh login). */
+    private void delete(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "org:admin");
+        namespaces.deleteOrganization(who, ctx.pathParam("org"), Http.clientIp(ctx))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
     }
 }

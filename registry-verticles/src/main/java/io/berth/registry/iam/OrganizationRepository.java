@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** SQL for organizations and their teams. */
@@ -42,5 +44,32 @@ public final class OrganizationRepository {
                         LIMIT 1""")
                 .execute(Tuple.of(organizationId, accountId))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    }
+
+    /** One admin team of the organization (the oldest), or null when it has none. */
+    public Future<Long> adminTeam(SqlClient db, long organizationId) {
+        return db.preparedQuery("SELECT id FROM team WHERE organization_id = $1 AND role = 'admin' ORDER BY id LIMIT 1")
+                .execute(Tuple.of(organizationId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+    }
+
+    /** The organizations whose only admin (counting users, not robots) the user is, by name. */
+    public Future<List<String>> solelyAdministeredBy(SqlClient db, long userId) {
+        return db.preparedQuery("""
+                        SELECT o.username FROM account o
+                        WHERE o.kind = 'organization'
+                          AND EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                                      WHERE t.organization_id = o.id AND t.role = 'admin' AND m.account_id = $1)
+                          AND NOT EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                                          JOIN account u ON u.id = m.account_id
+                                          WHERE t.organization_id = o.id AND t.role = 'admin' AND u.kind = 'user'
+                                            AND m.account_id <> $1)
+                        ORDER BY o.username""")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    var out = new ArrayList<String>(rows.size());
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
     }
 }

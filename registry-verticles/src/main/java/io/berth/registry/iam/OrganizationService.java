@@ -21,30 +21,15 @@ public final class OrganizationService {
     private final Pool pool;
     private final AccountRepository accounts;
     private final OrganizationRepository organizations;
-    private final NamespaceService namespaces;
     private final UsageLogger usage;
 
     public OrganizationService(BerthConfig config, Pool pool, AccountRepository accounts,
-                               OrganizationRepository organizations, NamespaceService namespaces, UsageLogger usage) {
+                               OrganizationRepository organizations, UsageLogger usage) {
         this.config = config;
         this.pool = pool;
         this.accounts = accounts;
         this.organizations = organizations;
-        this.namespaces = namespaces;
         this.usage = usage;
-    }
-
-    /** What {@code PUT /api/v1/organization/<org>} changes; a null field is left as it is. */
-    public record Changes(Long tagExpirationS) {
-        /** Reads and type-checks the fields of the request body (400 on a wrong type). */
-        public static Changes of(JsonObject body) {
-            return new Changes(NamespaceService.tagExpirationOf(body));
-        }
-    }
-
-    /** Applies changes to the organization (the caller must administer it) and returns it as it is afterwards. */
-    public Future<Account> update(Identity who, String name, Changes changes, String ip) {
-        return find(name).compose(org -> namespaces.change(who, org, changes.tagExpirationS(), ip));
     }
 
     public Future<Account> create(Identity creator, String name, String email, String ip) {

@@ -5,46 +5,62 @@ import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.CredentialService;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.auth.Sessions;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
+import io.berth.registry.http.PageFailureHandler;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.Map;
 
-/** {@code /api/v1/user/initialize}, {@code /api/v1/user/} and {@code /api/v1/users/<name>} (quay-api.md §3.1). */
+/**
+ * {@code /api/v1/user/initialize}, {@code /api/v1/user/} (sign-up, view, settings, delete) and
+ * {@code /api/v1/users/<name>} (quay-api.md §3.1, §3.16), and the e-mail confirmation link {@code GET /confirm}.
+ */
 public final class UserApi {
     private final BerthConfig config;
     private final UserService users;
+    private final NamespaceService namespaces;
     private final CredentialService credentials;
     private final Authorizer authorizer;
+    private final ApiAuth auth;
 
-    public UserApi(BerthConfig config, UserService users, CredentialService credentials, Authorizer authorizer) {
+    public UserApi(BerthConfig config, UserService users, NamespaceService namespaces, CredentialService credentials,
+                   Authorizer authorizer, ApiAuth auth) {
         this.config = config;
         this.users = users;
+        this.namespaces = namespaces;
         this.credentials = credentials;
         this.authorizer = authorizer;
+        this.auth = auth;
     }
 
     public void mount(Router api) {
         if (config.featureUserInitialize()) api.post("/user/initialize").handler(this::initialize);
-        if (config.featureUserCreation()) api.post("/user/").handler(this::create);
+        if (config.featureUserCreation() && config.featureDirectLogin()) api.post("/user/").handler(this::create);
         api.get("/user/").handler(this::current);
         api.put("/user/").handler(this::update);
+        api.delete("/user/").handler(this::delete);
         api.get("/users/:username").handler(this::publicView);
+    }
+
+    /** The confirmation link mailed for an e-mail change, outside /api/v1 as in Quay. */
+    public void mountRoot(Router root) {
+        root.get("/confirm").handler(this::confirm).failureHandler(new PageFailureHandler());
     }
 
     private void initialize(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        String password = body.getString("password");
-        users.initialize(body.getString("username"), password, body.getString("email"),
+        String password = Http.optionalString(body, "password");
+        users.initialize(Http.optionalString(body, "username"), password, Http.optionalString(body, "email"),
                         Boolean.TRUE.equals(body.getValue("access_token")), Http.clientIp(ctx))
+                .compose(created -> auth.startSession(ctx, created.account().id()).map(created))
                 .onSuccess(created -> {
                     var out = new JsonObject()
                             .put("username", created.account().username())
@@ -56,32 +72,66 @@ public final class UserApi {
                 .onFailure(ctx::fail);
     }
 
+    /** Sign-up: the new user is signed in on this browser, as in Quay. */
     private void create(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        users.create(body.getString("username"), body.getString("password"), body.getString("email"), Http.clientIp(ctx))
-                .onSuccess(account -> Http.json(ctx, 200, privateView(account, identityOf(account))))
+        users.create(Http.optionalString(body, "username"), Http.optionalString(body, "password"),
+                        Http.optionalString(body, "email"), Http.clientIp(ctx))
+                .compose(account -> auth.startSession(ctx, account.id()).compose(v -> view(account, identityOf(account))))
+                .onSuccess(view -> Http.json(ctx, 200, view))
                 .onFailure(ctx::fail);
     }
 
     private void current(RoutingContext ctx) {
         Identity who = ApiAuth.identity(ctx);
         if (who == null || who.anonymous()) {
-            throw new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication",
-                    java.util.Map.of("session_required", false));
+            throw new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication", Map.of("session_required", false));
         }
         ApiAuth.require(ctx, "user:read");
         users.find(who.username())
-                .onSuccess(account -> {
-                    if (account == null) ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "User not found"));
-                    else Http.json(ctx, 200, privateView(account, who));
+                .compose(account -> account == null
+                        ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "User not found"))
+                        : view(account, who))
+                .onSuccess(view -> Http.json(ctx, 200, view))
+                .onFailure(ctx::fail);
+    }
+
+    /** Account settings: password, e-mail address, profile fields, time machine (user:admin and a fresh login). */
+    private void update(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "user:admin");
+        JsonObject body = Http.jsonBody(ctx);
+        Map<String, String> profile = new HashMap<>();
+        for (String field : UserService.PROFILE_FIELDS) {
+            if (body.containsKey(field)) profile.put(field, Http.optionalString(body, field));
+        }
+        var update = new UserService.Update(Http.optionalString(body, "password"), Http.optionalString(body, "email"),
+                profile, NamespaceService.tagExpirationOf(body));
+        Sessions.Session session = ApiAuth.session(ctx);
+        users.update(who, session == null ? null : session.token(), update, Http.clientIp(ctx))
+                .compose(account -> view(account, who))
+                .onSuccess(view -> Http.json(ctx, 200, view))
+                .onFailure(ctx::fail);
+    }
+
+    /** Deletes the caller's account and everything it owns (user:admin and a fresh login). */
+    private void delete(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "user:admin");
+        users.find(who.username())
+                .compose(account -> account == null
+                        ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "User not found"))
+                        : namespaces.delete(who, account, false, Http.clientIp(ctx)))
+                .onSuccess(v -> {
+                    auth.clearSessionCookie(ctx);
+                    ctx.response().setStatusCode(204).end();
                 })
                 .onFailure(ctx::fail);
     }
 
-    private void update(RoutingContext ctx) {
-        Identity who = ApiAuth.require(ctx, "user:admin");
-        users.update(who, UserService.Changes.of(Http.jsonBody(ctx)), Http.clientIp(ctx))
-                .onSuccess(account -> Http.json(ctx, 200, privateView(account, who)))
+    private void confirm(RoutingContext ctx) {
+        users.confirmEmail(ctx.queryParams().get("code"), Http.clientIp(ctx))
+                .onSuccess(account -> Http.page(ctx, 200, "Berth: e-mail address confirmed",
+                        "<h1>E-mail address confirmed</h1>\n<p>" + Http.escapeHtml(account.email())
+                                + " is now the e-mail address of " + Http.escapeHtml(account.username()) + ".</p>"))
                 .onFailure(ctx::fail);
     }
 
@@ -92,57 +142,41 @@ public final class UserApi {
                         ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "User not found"));
                     } else {
                         Http.json(ctx, 200, new JsonObject().put("anonymous", false)
-                                .put("username", account.username()).put("avatar", avatar(account)));
+                                .put("username", account.username()).put("avatar", Avatar.of(account)));
                     }
                 })
                 .onFailure(ctx::fail);
     }
 
-    private JsonObject privateView(Account account, Identity who) {
-        var view = new JsonObject()
-                .put("anonymous", false)
-                .put("username", account.username())
-                .put("avatar", avatar(account))
-                .put("can_create_repo", true)
-                .put("is_me", true)
-                .put("verified", account.verified())
-                .put("email", account.email())
-                .put("logins", new JsonArray())
-                .put("invoice_email", false)
-                .put("invoice_email_address", null)
-                .put("preferred_namespace", false)
-                .put("tag_expiration_s", account.removedTagExpirationS())
-                .put("prompts", new JsonArray())
-                .put("company", null)
-                .put("family_name", null)
-                .put("given_name", null)
-                .put("location", null)
-                .put("is_free_account", true)
-                .put("has_password_set", account.passwordHash() != null)
-                .put("organizations", new JsonArray());
-        if (authorizer.isSuperUser(who)) view.put("super_user", true);
-        return view;
+    private Future<JsonObject> view(Account account, Identity who) {
+        return users.profile(account).map(profile -> {
+            var view = new JsonObject()
+                    .put("anonymous", false)
+                    .put("username", account.username())
+                    .put("avatar", Avatar.of(account))
+                    .put("can_create_repo", true)
+                    .put("is_me", true)
+                    .put("verified", account.verified())
+                    .put("email", account.email())
+                    .put("logins", new JsonArray())
+                    .put("invoice_email", false)
+                    .put("invoice_email_address", null)
+                    .put("preferred_namespace", false)
+                    .put("tag_expiration_s", account.removedTagExpirationS())
+                    .put("prompts", new JsonArray())
+                    .put("company", profile.company())
+                    .put("family_name", profile.familyName())
+                    .put("given_name", profile.givenName())
+                    .put("location", profile.location())
+                    .put("is_free_account", true)
+                    .put("has_password_set", account.passwordHash() != null)
+                    .put("organizations", new JsonArray());
+            if (authorizer.isSuperUser(who)) view.put("super_user", true);
+            return view;
+        });
     }
 
     private static Identity identityOf(Account account) {
         return new Identity(account.id(), account.username(), Identity.Kind.USER, null);
-    }
-
-    /** Quay's avatar object: a colour and hash derived from the e-mail (or name). */
-    static JsonObject avatar(Account account) {
-        String seed = account.email() != null ? account.email() : account.username();
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                    .digest(seed.trim().toLowerCase().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        String[] colors = {"#969696", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
-                "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7", "#bcbd22",
-                "#1f77b4", "#17becf", "#9edae5", "#393b79"};
-        return new JsonObject().put("name", account.username()).put("hash", hash)
-                .put("color", colors[Integer.parseInt(hash.substring(0, 2), 16) % colors.length])
-                .put("kind", account.kind().equals("organization") ? "org" : account.kind());
     }
 }

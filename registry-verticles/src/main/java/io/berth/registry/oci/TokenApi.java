@@ -11,7 +11,6 @@ import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.RegistryTokens;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.Http;
-import io.berth.registry.logs.UsageLogger;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -19,9 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +36,10 @@ public final class TokenApi {
     private final RepositoryService repositories;
     private final Authorizer authorizer;
     private final Pool pool;
-    private final UsageLogger usage;
     private final V2Challenge challenge;
 
     public TokenApi(BerthConfig config, CredentialService credentials, RegistryTokens tokens,
-                    RepositoryService repositories, Authorizer authorizer, Pool pool, UsageLogger usage,
+                    RepositoryService repositories, Authorizer authorizer, Pool pool,
                     V2Challenge challenge) {
         this.config = config;
         this.credentials = credentials;
@@ -51,7 +47,6 @@ public final class TokenApi {
         this.repositories = repositories;
         this.authorizer = authorizer;
         this.pool = pool;
-        this.usage = usage;
         this.challenge = challenge;
     }
 
@@ -93,22 +88,21 @@ public final class TokenApi {
             }
             who = Future.succeededFuture(Identity.ANONYMOUS);
         } else {
-            String[] basic = decodeBasic(header);
+            String[] basic = Http.basicCredentials(header);
             if (basic == null) {
                 ctx.fail(new BerthException(ErrorCode.UNAUTHORIZED, "Basic credentials required"));
                 return;
             }
-            who = credentials.basic(basic[0], basic[1]).compose(identity -> identity == null
-                    ? Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Invalid username or password"))
-                    : Future.succeededFuture(identity));
+            who = credentials.basic(basic[0], basic[1]).compose(login -> {
+                // a request without scopes is a login (docker login); failures are audited whatever was asked
+                if (requested.isEmpty() || !login.ok()) {
+                    credentials.audit(login, basic[0], "v2auth", Http.clientIp(ctx), ctx.request().getHeader("User-Agent"));
+                }
+                return login.ok() ? Future.succeededFuture(login.identity())
+                        : Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Invalid username or password"));
+            });
         }
-        who.compose(identity -> grants(identity, requested).map(grants -> {
-                    if (requested.isEmpty() && !identity.anonymous() && config.actionLogAuditLogins()) {
-                        usage.log("login_success", identity.accountId(), identity, null, Http.clientIp(ctx),
-                                new JsonObject().put("type", "v2auth").put("useragent", ctx.request().getHeader("User-Agent")));
-                    }
-                    return tokens.issue(identity, grants);
-                }))
+        who.compose(identity -> grants(identity, requested).map(grants -> tokens.issue(identity, grants)))
                 .onSuccess(token -> Http.json(ctx, 200, new JsonObject().put("token", token)))
                 .onFailure(ctx::fail);
     }
@@ -158,16 +152,5 @@ public final class TokenApi {
             }
         }
         return out;
-    }
-
-    private static String[] decodeBasic(String header) {
-        if (!header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
-        try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[]{decoded.substring(0, colon), decoded.substring(colon + 1)};
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

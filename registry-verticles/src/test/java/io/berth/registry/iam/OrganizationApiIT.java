@@ -1,5 +1,6 @@
 package io.berth.registry.iam;
 
+import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -74,7 +75,11 @@ class OrganizationApiIT {
 
     @Test
     void badInputIsRefused() {
-        assertEquals(401, http.send(post("/api/v1/organization/", null, new JsonObject().put("name", "anon"))).statusCode());
+        assertEquals(403, http.send(post("/api/v1/organization/", null, new JsonObject().put("name", "anon"))).statusCode(),
+                "no bearer token and no CSRF token");
+        var anonymous = new Browser(server);
+        anonymous.csrfToken();
+        assertEquals(401, anonymous.json("POST", "/api/v1/organization/", new JsonObject().put("name", "anon")).statusCode());
         var taken = http.send(post("/api/v1/organization/", alice, new JsonObject().put("name", "bob")));
         assertEquals(400, taken.statusCode());
         assertEquals("A user or organization with this name already exists", new JsonObject(taken.body()).getString("message"));

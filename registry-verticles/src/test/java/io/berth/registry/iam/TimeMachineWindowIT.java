@@ -63,7 +63,8 @@ class TimeMachineWindowIT {
         // a body without the key changes nothing
         assertEquals(0, json(api.send("PUT", "/user/", alice, new JsonObject())).getLong("tag_expiration_s"));
 
-        assertEquals(401, api.send("PUT", "/user/", null, new JsonObject().put("tag_expiration_s", 0)).statusCode());
+        // without a token, a write needs a session's CSRF token
+        assertEquals(403, api.send("PUT", "/user/", null, new JsonObject().put("tag_expiration_s", 0)).statusCode());
         assertEquals(403, api.send("PUT", "/user/", fixtures.apiToken("bob", "user:read"),
                 new JsonObject().put("tag_expiration_s", 0)).statusCode());
         assertEquals(List.of(1814400L, 0L), logged("user_change_tag_expiration", "username", "alice"));
@@ -84,7 +85,8 @@ class TimeMachineWindowIT {
         assertEquals(400, api.send("PUT", "/organization/acme", alice, new JsonObject().put("tag_expiration_s", 7)).statusCode());
         assertEquals(403, api.send("PUT", "/organization/acme", bob, new JsonObject().put("tag_expiration_s", 0)).statusCode());
         assertEquals(403, api.send("PUT", "/organization/acme", bob, new JsonObject()).statusCode());
-        assertEquals(404, api.send("PUT", "/organization/nobody", alice, new JsonObject().put("tag_expiration_s", 0)).statusCode());
+        // as in Quay, the permission check comes first: no one administers an organization that does not exist
+        assertEquals(403, api.send("PUT", "/organization/nobody", alice, new JsonObject().put("tag_expiration_s", 0)).statusCode());
         assertEquals(86400, json(api.get("/organization/acme", null)).getLong("tag_expiration_s"));
         assertEquals(List.of(86400L), logged("org_change_tag_expiration", "namespace", "acme"));
     }

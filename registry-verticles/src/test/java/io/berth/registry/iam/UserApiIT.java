@@ -1,5 +1,6 @@
 package io.berth.registry.iam;
 
+import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -109,17 +110,22 @@ class UserApiIT {
     @Test
     @Order(7)
     void signUpCreatesUsersAndRejectsDuplicates() {
-        var r = http.send(post("/api/v1/user/", null, new JsonObject().put("username", "bob")
-                .put("password", "bobpass123").put("email", "bob@example.com")));
+        var browser = new Browser(server);
+        browser.csrfToken();
+        var r = browser.json("POST", "/api/v1/user/", new JsonObject().put("username", "bob")
+                .put("password", "bobpass123").put("email", "bob@example.com"));
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("bob", new JsonObject(r.body()).getString("username"));
-        var again = http.send(post("/api/v1/user/", null, new JsonObject().put("username", "bob")
-                .put("password", "bobpass123").put("email", "bob2@example.com")));
+        var again = browser.json("POST", "/api/v1/user/", new JsonObject().put("username", "bob")
+                .put("password", "bobpass123").put("email", "bob2@example.com"));
         assertEquals(400, again.statusCode());
         assertEquals("The username already exists", new JsonObject(again.body()).getString("message"));
-        var noEmail = http.send(post("/api/v1/user/", null, new JsonObject().put("username", "carol")
-                .put("password", "carolpass1")));
+        var noEmail = browser.json("POST", "/api/v1/user/", new JsonObject().put("username", "carol")
+                .put("password", "carolpass1"));
         assertEquals(400, noEmail.statusCode());
+        var wrongType = browser.json("POST", "/api/v1/user/", new JsonObject().put("username", 42)
+                .put("password", "carolpass1").put("email", "carol@example.com"));
+        assertEquals(400, wrongType.statusCode(), wrongType.body());
         var publicView = http.send(http.request("/api/v1/users/bob", null).build());
         assertEquals(200, publicView.statusCode());
         assertFalse(publicView.body().contains("bob@example.com"));

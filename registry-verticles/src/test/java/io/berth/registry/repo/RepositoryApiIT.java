@@ -1,5 +1,6 @@
 package io.berth.registry.repo;
 
+import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -99,9 +100,13 @@ class RepositoryApiIT {
         var bad = http.send(json("POST", "/api/v1/repository/alice/secret/changevisibility", alice,
                 new JsonObject().put("visibility", "everyone")));
         assertEquals(400, bad.statusCode());
-        var anonymousWrite = http.send(json("PUT", "/api/v1/repository/alice/secret", null,
+        var forged = http.send(json("PUT", "/api/v1/repository/alice/secret", null,
                 new JsonObject().put("description", "defaced")));
-        assertEquals(401, anonymousWrite.statusCode());
+        assertEquals(403, forged.statusCode(), "a write without a bearer token needs a session's CSRF token");
+        var anonymousBrowser = new Browser(server);
+        anonymousBrowser.csrfToken();
+        assertEquals(401, anonymousBrowser.json("PUT", "/api/v1/repository/alice/secret",
+                new JsonObject().put("description", "defaced")).statusCode());
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.berth.registry.testing;
 
 import io.berth.model.oci.Digester;
 import io.berth.registry.auth.OAuthTokenRepository;
-import io.berth.registry.auth.OAuthTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -117,10 +116,11 @@ public final class Fixtures {
         var applications = new OAuthTokenRepository();
         try {
             return s.database().pool().withTransaction(tx -> s.accounts().findByUsername(tx, username)
-                    .compose(account -> applications.ensureApplication(tx, account.id(), "tests-" + username,
-                                    OAuthTokens.random(40), "tests")
+                    .compose(account -> applications.ensureApplication(tx, account.id(), "tests-" + username, "",
+                                    "tests", "tokens for tests")
                             .compose(app -> s.oauthTokens().mint(tx, app, account.id(), Set.of(scopes),
-                                    Duration.ofHours(1))))).await(30, TimeUnit.SECONDS);
+                                    Duration.ofHours(1), null))))
+                    .await(30, TimeUnit.SECONDS).token();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -27,12 +27,16 @@ public enum ErrorCode {
     TAG_INVALID("TAG_INVALID", "invalid_request", 400, "manifest tag did not match URI"),
     UNAUTHORIZED("UNAUTHORIZED", "invalid_token", 401, "access to the requested resource is not authorized"),
     DENIED("DENIED", "insufficient_scope", 403, "requested access to the resource is denied"),
+    /** A session whose last password entry is older than {@code FRESH_LOGIN_TIMEOUT}, on an action that needs one. */
+    FRESH_LOGIN_REQUIRED("UNAUTHORIZED", "fresh_login_required", 401, "Requires fresh login"),
     READ_ONLY("DENIED", "read_only", 405, "System is currently read-only. Pulls will succeed but all write operations are currently suspended."),
     UNSUPPORTED("UNSUPPORTED", "invalid_request", 405, "The operation is unsupported."),
     INVALID_REQUEST("INVALID_REQUEST", "invalid_request", 400, "Invalid request"),
     NOT_FOUND("NAME_UNKNOWN", "not_found", 404, "Not Found"),
     CONFLICT("INVALID_REQUEST", "invalid_request", 409, "Conflict"),
     PAYLOAD_TOO_LARGE("SIZE_INVALID", "invalid_request", 413, "request body too large"),
+    /** A service Berth depends on (the mail server) failed; Quay's type and status for it. */
+    DOWNSTREAM_ISSUE("UNKNOWN", "downstream_issue", 520, "A downstream service failed"),
     INTERNAL("UNKNOWN", "internal_error", 500, "internal server error");
 
     private final String ociCode;
