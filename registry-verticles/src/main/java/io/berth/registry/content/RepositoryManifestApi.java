@@ -84,24 +84,18 @@ public final class RepositoryManifestApi {
 
     private void addLabel(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        for (String field : new String[]{"key", "value", "media_type"}) {
-            if (!body.containsKey(field)) {
-                throw new BerthException(ErrorCode.INVALID_REQUEST, "'" + field + "' is a required property");
-            }
+        String key = Http.requiredString(body, "key");
+        String value = Http.requiredString(body, "value");
+        // required, but may be null (then guessed from the value)
+        if (!body.containsKey("media_type")) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "'media_type' is a required property");
         }
-        if (!(body.getValue("key") instanceof String key) || !(body.getValue("value") instanceof String value)) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, "key and value must be strings");
-        }
-        Object mediaType = body.getValue("media_type");
-        if (mediaType != null && !(mediaType instanceof String)) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST,
-                    "Media type is invalid please use a valid media type: text/plain, application/json");
-        }
+        String mediaType = Http.optionalString(body, "media_type");
         Identity who = ApiAuth.identity(ctx);
         String digest = ctx.pathParam("digest");
         access(ctx, Role.WRITE, "repo:write")
                 .compose(a -> labels.add(new ManifestService.Actor(a.repository(), who, Http.clientIp(ctx)), digest,
-                        key, value, (String) mediaType)
+                        key, value, mediaType)
                         .onSuccess(l -> ctx.response().putHeader("Location", "/api/v1/repository/"
                                 + a.repository().path() + "/manifest/" + digest + "/labels/" + l.id())))
                 .onSuccess(l -> Http.json(ctx, 201, new JsonObject().put("label", json(l))))

@@ -75,20 +75,13 @@ public final class TagApi {
 
     private void update(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        Object expiration = body.getValue("expiration");
-        if (expiration != null && !(expiration instanceof Number)) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, "expiration must be a number of seconds since the epoch or null");
-        }
-        if (expiration != null && ((Number) expiration).doubleValue() <= System.currentTimeMillis() / 1000.0) {
+        Number expiration = Http.optional(body, "expiration", Number.class, "number");
+        if (expiration != null && expiration.doubleValue() <= System.currentTimeMillis() / 1000.0) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "Expiration must be in the future");
         }
-        Object digest = body.getValue("manifest_digest");
-        if (digest != null && !(digest instanceof String)) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, "manifest_digest must be a string or null");
-        }
         var update = new TagService.Update(body.containsKey("expiration"),
-                expiration == null ? null : ((Number) expiration).longValue(),
-                body.containsKey("manifest_digest"), (String) digest);
+                expiration == null ? null : expiration.longValue(),
+                body.containsKey("manifest_digest"), Http.optionalString(body, "manifest_digest"));
         write(ctx, (actor, tag) -> tags.update(actor, tag, update).<Object>map("Updated"), 201);
     }
 
@@ -98,15 +91,15 @@ public final class TagApi {
     }
 
     private void restore(RoutingContext ctx) {
-        String digest = Http.jsonBody(ctx).getValue("manifest_digest") instanceof String s ? s : null;
+        String digest = Http.optionalString(Http.jsonBody(ctx), "manifest_digest");
         if (digest == null) throw new BerthException(ErrorCode.INVALID_REQUEST, "Missing manifest_digest");
         write(ctx, (actor, tag) -> tags.restore(actor, tag, digest).<Object>map(new JsonObject()), 200);
     }
 
     private void expire(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        boolean alive = Boolean.TRUE.equals(body.getValue("is_alive"));
-        String digest = body.getValue("manifest_digest") instanceof String s ? s : null;
+        boolean alive = Boolean.TRUE.equals(Http.optional(body, "is_alive", Boolean.class, "boolean"));
+        String digest = Http.optionalString(body, "manifest_digest");
         if (!alive && digest == null) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "manifest_digest required when is_alive set to false");
         }
