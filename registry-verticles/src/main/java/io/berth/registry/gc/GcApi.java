@@ -1,7 +1,5 @@
 package io.berth.registry.gc;
 
-import io.berth.model.error.BerthException;
-import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.http.ApiAuth;
@@ -28,7 +26,7 @@ public final class GcApi {
 
     private void run(RoutingContext ctx) {
         Identity who = ApiAuth.require(ctx, "super:user");
-        if (!authorizer.isSuperUser(who)) throw new BerthException(ErrorCode.DENIED, "Unauthorized");
+        if (!authorizer.isSuperUser(who)) throw Authorizer.refusal(who);
         collector.run()
                 .onSuccess(report -> Http.json(ctx, 200, report.toJson()))
                 .onFailure(ctx::fail);
