@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * immutable), and those added and deleted through the API under Quay's key rules and reserved prefixes.
  */
 public final class LabelService {
-    static final String KEY_REGEX = "^[a-z0-9](([a-z0-9]|[-.](?![.-]))*[a-z0-9])?$";
+    private static final String KEY_REGEX = "^[a-z0-9](([a-z0-9]|[-.](?![.-]))*[a-z0-9])?$";
     private static final Pattern KEY = Pattern.compile(KEY_REGEX);
     private static final Set<String> MEDIA_TYPES = Set.of("text/plain", "application/json");
 

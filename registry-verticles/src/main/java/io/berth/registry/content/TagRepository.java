@@ -46,7 +46,7 @@ public final class TagRepository {
                          String manifestDigest, String mediaType, Long layersSize, List<String> children) {}
 
     /** The live row of a name, locked for the transaction. */
-    public record LiveTag(long id, long manifestId, String manifestDigest, OffsetDateTime expiration) {}
+    public record LiveTag(long id, String manifestDigest, OffsetDateTime expiration) {}
 
     /** A tag the expiry sweep ended, with what the usage log needs. */
     public record Expired(long repositoryId, long namespaceId, String namespace, String repository, String name,
@@ -162,14 +162,14 @@ public final class TagRepository {
     /** The live row of the name, locked until the transaction ends, or null. */
     public Future<LiveTag> lockLive(SqlClient tx, long repositoryId, String name) {
         return tx.preparedQuery("""
-                        SELECT t.id, t.manifest_id, m.digest, t.expiration FROM tag t JOIN manifest m ON m.id = t.manifest_id
+                        SELECT t.id, m.digest, t.expiration FROM tag t JOIN manifest m ON m.id = t.manifest_id
                         WHERE t.repository_id = $1 AND t.name = $2 AND %s
                         FOR UPDATE OF t""".formatted(LIVE))
                 .execute(Tuple.of(repositoryId, name))
                 .map(rows -> {
                     if (rows.size() == 0) return null;
                     Row r = rows.iterator().next();
-                    return new LiveTag(r.getLong("id"), r.getLong("manifest_id"), r.getString("digest"),
+                    return new LiveTag(r.getLong("id"), r.getString("digest"),
                             r.getOffsetDateTime("expiration"));
                 });
     }

@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class TagService {
     /** The image label that makes a tag expire that long after it is pushed ({@code 1h}, {@code 2d}, {@code 3w}). */
-    static final String EXPIRES_AFTER = "quay.expires-after";
+    private static final String EXPIRES_AFTER = "quay.expires-after";
 
     private final BerthConfig.Tags config;
     private final Pool pool;
