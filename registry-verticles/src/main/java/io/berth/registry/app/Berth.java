@@ -15,6 +15,11 @@ import io.berth.registry.auth.Sessions;
 import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.PermissionRepository;
+import io.berth.registry.iam.PermissionService;
+import io.berth.registry.iam.RobotRepository;
+import io.berth.registry.iam.RobotService;
+import io.berth.registry.iam.TeamService;
 import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
@@ -77,6 +82,7 @@ public final class Berth {
                            Authorizer authorizer, UsageLogger usage, RepositoryService repositories,
                            V2Access v2Access, V2Challenge challenge, OAuthTokens oauthTokens,
                            CredentialService credentials, UserService users, OrganizationService organizations,
+                           TeamService teams, RobotService robots, PermissionService permissions,
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
                            Sessions sessions, NamespaceService namespaces, ApplicationService applications,
@@ -106,23 +112,31 @@ public final class Berth {
         var accounts = new AccountRepository();
         var repositoryRows = new RepositoryRepository();
         var organizationRows = new OrganizationRepository();
-        var authorizer = new Authorizer(config, repositoryRows, accounts, organizationRows);
+        var permissionRows = new PermissionRepository();
+        var robotRows = new RobotRepository();
+        var authorizer = new Authorizer(config, accounts, organizationRows, permissionRows, robotRows);
         var usage = new UsageLogger(vertx, pool);
-        var repositories = new RepositoryService(pool, repositoryRows, accounts, authorizer, usage);
-        var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
-        var v2Access = new V2Access(config, tokens, repositories, challenge);
         var oauthRows = new OAuthTokenRepository();
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var box = new SecretBox(secrets.databaseKey());
         var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
                 config.preferredUrlScheme().equals("https"));
-        var credentials = new CredentialService(config, pool, accounts, passwords, oauthTokens, box, usage);
+        var credentials = new CredentialService(config, pool, accounts, robotRows, passwords, oauthTokens, box, usage);
         var mailer = new Mailer(vertx, config.mail());
         var namespaces = new NamespaceService(config, pool, authorizer, accounts, organizationRows, oauthTokens,
                 sessions, usage);
         var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer,
                 namespaces, usage);
-        var organizations = new OrganizationService(config, pool, accounts, organizationRows, usage);
+        var organizations = new OrganizationService(config, pool, accounts, organizationRows, permissionRows,
+                authorizer, credentials, namespaces, usage);
+        var permissions = new PermissionService(pool, accounts, organizationRows, permissionRows, organizations, usage);
+        var repositories = new RepositoryService(pool, repositoryRows, accounts, permissions, authorizer, usage);
+        var challenge = new V2Challenge(config.baseUrl() + "/v2/auth", config.serverHostname());
+        var v2Access = new V2Access(config, tokens, repositories, authorizer, pool, challenge);
+        var teams = new TeamService(pool, accounts, organizationRows, permissionRows, organizations, authorizer, mailer,
+                config.baseUrl(), usage);
+        var robots = new RobotService(pool, accounts, robotRows, organizationRows, permissionRows, organizations,
+                authorizer, box, config.serverHostname(), usage);
         var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
         var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
         var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
@@ -144,9 +158,9 @@ public final class Berth {
         var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, usage,
                 metrics, config.gc());
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
-                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, manifests, mailer,
-                blobs, uploads, uploadSweeper, sessions, namespaces, applications, oauthProvider, superusers, tags,
-                labels, metrics, garbageCollector);
+                repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
+                permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications,
+                oauthProvider, superusers, tags, labels, metrics, garbageCollector);
     }
 
     private static Future<Void> deploy(Vertx vertx, Services services) {

@@ -9,6 +9,9 @@ import io.berth.registry.auth.SessionApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.OrganizationApi;
+import io.berth.registry.iam.PermissionApi;
+import io.berth.registry.iam.RobotApi;
+import io.berth.registry.iam.TeamApi;
 import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.metrics.MetricsApi;
@@ -68,7 +71,11 @@ final class Routes {
         userApi.mount(api);
         var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
         sessionApi.mount(api);
-        new OrganizationApi(s.database().pool(), s.organizations(), s.authorizer(), s.namespaces()).mount(api);
+        new OrganizationApi(s.organizations(), s.namespaces()).mount(api);
+        new TeamApi(s.teams()).mount(api);
+        new RobotApi(s.robots()).mount(api);
+        // before the repository API: its nested-name pattern would also match permission paths
+        new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
         if (s.config().featureSuperUsers()) {
             new SuperuserApi(s.superusers(), s.credentials()).mount(api);

@@ -6,60 +6,87 @@ import io.berth.model.iam.Role;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.iam.OrganizationRepository;
+import io.berth.registry.iam.PermissionRepository;
+import io.berth.registry.iam.RobotRepository;
 import io.berth.registry.repo.RepositoryRecord;
-import io.berth.registry.repo.RepositoryRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
 /**
- * The one place that decides what a caller may do; /v2, /api/v1 and the UI all ask it. OAuth scopes cap the role a
- * token's user would otherwise have.
+ * The one place that decides what a caller may do; /v2, /api/v1 and the UI all ask it. A repository role comes from
+ * owning the namespace, a direct permission, a team's permission or an organization admin team; robots hold only
+ * what was granted to them (directly or through their teams), never their owner's rights. OAuth scopes cap the role
+ * a token's user would otherwise have.
  */
 public final class Authorizer {
     private final BerthConfig config;
-    private final RepositoryRepository repositories;
     private final AccountRepository accounts;
     private final OrganizationRepository organizations;
+    private final PermissionRepository permissions;
+    private final RobotRepository robots;
 
-    public Authorizer(BerthConfig config, RepositoryRepository repositories, AccountRepository accounts,
-                      OrganizationRepository organizations) {
+    public Authorizer(BerthConfig config, AccountRepository accounts, OrganizationRepository organizations,
+                      PermissionRepository permissions, RobotRepository robots) {
         this.config = config;
-        this.repositories = repositories;
         this.accounts = accounts;
         this.organizations = organizations;
+        this.permissions = permissions;
+        this.robots = robots;
     }
 
     /** The caller's effective role on an existing repository. */
     public Future<Role> role(SqlClient db, Identity who, RepositoryRecord repo) {
         Role floor = repo.isPublic() && (config.featureAnonymousAccess() || !who.anonymous()) ? Role.READ : Role.NONE;
         if (who.anonymous()) return Future.succeededFuture(floor);
-        if (who.accountId() != null && who.accountId() == repo.namespaceId()) {
-            return Future.succeededFuture(cap(who, Role.ADMIN, floor));
-        }
-        return repositories.directRole(db, repo.id(), who.accountId()).compose(direct ->
-                organizations.strongestRole(db, repo.namespaceId(), who.accountId()).map(teamRole -> {
-                    Role role = "admin".equals(teamRole) ? Role.ADMIN : direct;
-                    return cap(who, role, floor);
-                }));
+        if (who.accountId() == repo.namespaceId()) return Future.succeededFuture(cap(who, Role.ADMIN, floor));
+        return permissions.effectiveRole(db, repo.id(), repo.namespaceId(), who.accountId())
+                .map(role -> cap(who, role, floor));
     }
 
-    /** Whether the caller may create repositories in the namespace: its own, or an organization as admin or creator. */
+    /**
+     * Whether the caller may create repositories in the namespace: a user in its own, anyone (robots included) in an
+     * organization where one of its teams has the admin or creator role.
+     */
     public Future<Boolean> canCreateIn(SqlClient db, Identity who, String namespace) {
-        if (who.anonymous() || who.kind() == Identity.Kind.ROBOT || !who.hasScope("repo:create")) {
-            return Future.succeededFuture(false);
-        }
-        if (who.username().equals(namespace)) return Future.succeededFuture(true);
+        if (who.anonymous() || !who.hasScope("repo:create")) return Future.succeededFuture(false);
+        if (!who.robot() && who.username().equals(namespace)) return Future.succeededFuture(true);
         return organizationRole(db, who, namespace).map(role -> "admin".equals(role) || "creator".equals(role));
     }
 
     /**
      * Whether the caller administers the namespace: a user its own, an organization's admin-team members theirs.
-     * Superusers do not, unless granted like anyone else.
+     * Robots never do; superusers do not either, unless granted like anyone else.
      */
     public Future<Boolean> administersNamespace(SqlClient db, Identity who, String namespace) {
-        if (who.anonymous() || who.kind() == Identity.Kind.ROBOT) return Future.succeededFuture(false);
+        if (who.anonymous() || who.robot()) return Future.succeededFuture(false);
         if (who.username().equals(namespace)) return Future.succeededFuture(who.hasScope("user:admin"));
         return organizationRole(db, who, namespace).map(role -> "admin".equals(role) && who.hasScope("org:admin"));
+    }
+
+    /**
+     * Whether the caller may act on its own account (its robots, accepting invitations, converting it): a signed-in
+     * user, not a robot, with {@code user:admin}.
+     */
+    public boolean administersOwnAccount(Identity who) {
+        return !who.anonymous() && !who.robot() && who.hasScope("user:admin");
+    }
+
+    /** Succeeds when {@link #administersOwnAccount} holds, else fails with Quay's {@link #refusal}. */
+    public Future<Void> requireOwnAccount(Identity who) {
+        return administersOwnAccount(who) ? Future.succeededFuture() : Future.failedFuture(refusal(who));
+    }
+
+    /** Whether the caller is in any team of the organization. */
+    public Future<Boolean> isOrganizationMember(SqlClient db, Identity who, long organizationId) {
+        if (who.anonymous()) return Future.succeededFuture(false);
+        return organizations.strongestRole(db, organizationId, who.accountId()).map(role -> role != null);
+    }
+
+    /** Whether the caller may see a team's members: the organization's admins and the team's own members. */
+    public Future<Boolean> canViewTeam(SqlClient db, Identity who, String organization, long teamId) {
+        if (who.anonymous()) return Future.succeededFuture(false);
+        return administersNamespace(db, who, organization).compose(admin -> admin ? Future.succeededFuture(true)
+                : organizations.isTeamMember(db, teamId, who.accountId()));
     }
 
     /** Succeeds when the caller administers the namespace, else fails with Quay's {@link #refusal}. */
@@ -75,8 +102,22 @@ public final class Authorizer {
     }
 
     public boolean isSuperUser(Identity who) {
-        return !who.anonymous() && who.kind() != Identity.Kind.ROBOT && config.isSuperUser(who.username())
-                && who.hasScope("super:user");
+        return !who.anonymous() && !who.robot() && config.isSuperUser(who.username()) && who.hasScope("super:user");
+    }
+
+    /**
+     * The caller as the database knows it now, or null when what it signed in with no longer holds: the account is
+     * gone, disabled or became an organization, a robot's owner is disabled or its token was regenerated. Surfaces
+     * that trust a credential for a while (the /v2 bearer token) ask this on every request.
+     */
+    public Future<Identity> current(SqlClient db, Identity who) {
+        if (who.anonymous()) return Future.succeededFuture(who);
+        if (who.robot()) {
+            return robots.find(db, who.username()).map(robot -> robot != null && robot.id() == who.accountId()
+                    && robot.ownerEnabled() && String.valueOf(robot.generation()).equals(who.credential()) ? who : null);
+        }
+        return accounts.findById(db, who.accountId()).map(account -> account != null && account.isUser()
+                && account.enabled() && account.username().equals(who.username()) ? who : null);
     }
 
     /** The caller's strongest team role in the organization, or null (also when the namespace is no organization). */

@@ -3,14 +3,19 @@ package io.berth.registry.auth;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.iam.Account;
 import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.iam.RobotRepository;
 import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
 /**
- * Checks the credential kinds Quay accepts: a user's name (or e-mail) and password (or "encrypted password"), and in
- * Basic auth {@code $oauthtoken} with an OAuth access token. Disabled users never get in.
+ * Checks the credential kinds Quay accepts: a user's name (or e-mail) and password (or "encrypted password"), and
+ * in Basic auth a robot's {@code namespace+name} and token, and {@code $oauthtoken} with an OAuth access token.
+ * Disabled users, and robots of disabled namespaces, never get in.
  */
 public final class CredentialService {
     public static final String OAUTH_USERNAME = "$oauthtoken";
@@ -20,16 +25,18 @@ public final class CredentialService {
     private final BerthConfig config;
     private final Pool pool;
     private final AccountRepository accounts;
+    private final RobotRepository robots;
     private final PasswordHasher passwords;
     private final OAuthTokens oauthTokens;
     private final SecretBox box;
     private final UsageLogger usage;
 
-    public CredentialService(BerthConfig config, Pool pool, AccountRepository accounts, PasswordHasher passwords,
-                             OAuthTokens oauthTokens, SecretBox box, UsageLogger usage) {
+    public CredentialService(BerthConfig config, Pool pool, AccountRepository accounts, RobotRepository robots,
+                             PasswordHasher passwords, OAuthTokens oauthTokens, SecretBox box, UsageLogger usage) {
         this.config = config;
         this.pool = pool;
         this.accounts = accounts;
+        this.robots = robots;
         this.passwords = passwords;
         this.oauthTokens = oauthTokens;
         this.box = box;
@@ -49,8 +56,9 @@ public final class CredentialService {
         return box.seal(password);
     }
 
-    /** Basic-auth credentials: a password login, or {@code $oauthtoken} with an OAuth access token. */
+    /** Basic-auth credentials: a password login, a robot and its token, or {@code $oauthtoken} with an OAuth token. */
     public Future<Login> basic(String username, String password) {
+        if (username != null && password != null && username.indexOf('+') > 0) return robot(username, password);
         if (!OAUTH_USERNAME.equals(username)) return password(username, password);
         return oauthTokens.authenticate(password)
                 .map(identity -> new Login(identity, null, identity == null ? "Invalid access token" : null));
@@ -73,6 +81,28 @@ public final class CredentialService {
                 if (!account.enabled()) return new Login(null, account, DISABLED);
                 return new Login(new Identity(account.id(), account.username(), Identity.Kind.USER, null), account, null);
             });
+        });
+    }
+
+    /**
+     * A robot's token, compared in constant time with the sealed one (Quay's failure texts); the robot's identity
+     * carries its token generation.
+     */
+    private Future<Login> robot(String name, String token) {
+        return robots.find(pool, name).compose(robot -> {
+            if (robot == null) {
+                return Future.succeededFuture(new Login(null, null, "Could not find robot with username: " + name));
+            }
+            String expected = box.open(robot.tokenSealed());
+            if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    token.getBytes(StandardCharsets.UTF_8))) {
+                return Future.succeededFuture(new Login(null, null, "Invalid robot token"));
+            }
+            if (!robot.ownerEnabled()) {
+                return Future.succeededFuture(new Login(null, null, "Robot " + name + " owner is disabled"));
+            }
+            return robots.touch(pool, robot.id()).map(v -> new Login(new Identity(robot.id(), robot.name(),
+                    Identity.Kind.ROBOT, null, String.valueOf(robot.generation())), null, null));
         });
     }
 

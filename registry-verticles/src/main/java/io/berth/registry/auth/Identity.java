@@ -4,16 +4,24 @@ import java.util.Set;
 
 /**
  * Who is calling. {@code scopes} is null for full access (a password or session login) and otherwise the OAuth
- * scopes that cap what the caller may do.
+ * scopes that cap what the caller may do. {@code credential} names the revocable credential the caller signed in
+ * with, when there is one beside the account itself (a robot's token generation); registry tokens carry it so that
+ * {@link Authorizer#current} can refuse them once the credential is replaced.
  */
-public record Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
+public record Identity(Long accountId, String username, Kind kind, Set<String> scopes, String credential) {
     public enum Kind { USER, ROBOT, OAUTH, ANONYMOUS, SERVICE }
 
     public static final Identity ANONYMOUS = new Identity(null, "(anonymous)", Kind.ANONYMOUS, Set.of());
     /** Berth itself, as the performer of background work (garbage collection, tag expiry) in the usage log. */
     public static final Identity SERVICE = new Identity(null, "(service)", Kind.SERVICE, Set.of());
 
+    public Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
+        this(accountId, username, kind, scopes, null);
+    }
+
     public boolean anonymous() { return kind == Kind.ANONYMOUS; }
+
+    public boolean robot() { return kind == Kind.ROBOT; }
 
     /** The usage-log performer kind. */
     public String performerKind() {

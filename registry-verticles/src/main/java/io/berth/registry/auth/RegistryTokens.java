@@ -61,7 +61,8 @@ public final class RegistryTokens {
                 .put("entity_reference", identity.anonymous() ? null : identity.username())
                 .put("kind", identity.anonymous() ? "anonymous" : identity.kind() == Identity.Kind.OAUTH ? "oauth" : "user")
                 .put("user", identity.anonymous() ? null : identity.username())
-                .put("account_id", identity.accountId());
+                .put("account_id", identity.accountId())
+                .put("credential", identity.credential());
         if (identity.scopes() != null) context.put("scopes", new JsonArray(List.copyOf(identity.scopes())));
         var claims = new JsonObject()
                 .put("sub", identity.anonymous() ? "(anonymous)" : identity.username())
@@ -111,6 +112,6 @@ public final class RegistryTokens {
         };
         JsonArray scopes = ctx.getJsonArray("scopes");
         Set<String> scopeSet = scopes == null ? null : Set.copyOf(scopes.getList().stream().map(String::valueOf).toList());
-        return new Identity(ctx.getLong("account_id"), subject, kind, scopeSet);
+        return new Identity(ctx.getLong("account_id"), subject, kind, scopeSet, ctx.getString("credential"));
     }
 }

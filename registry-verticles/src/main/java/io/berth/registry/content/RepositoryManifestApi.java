@@ -6,6 +6,7 @@ import io.berth.model.iam.Role;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.content.LabelRepository.Label;
 import io.berth.registry.http.ApiAuth;
+import io.berth.registry.http.Dates;
 import io.berth.registry.http.Http;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
@@ -50,7 +51,7 @@ public final class RepositoryManifestApi {
                             layers.add(new JsonObject().put("index", l.index()).put("compressed_size", l.compressedSize())
                                     .put("is_remote", l.remote()).put("urls", l.urls()).put("command", l.command())
                                     .put("comment", l.comment()).put("author", l.author())
-                                    .put("blob_digest", l.blobDigest()).put("created_datetime", Http.date(l.created())));
+                                    .put("blob_digest", l.blobDigest()).put("created_datetime", Dates.rfc2822(l.created())));
                         }
                     }
                     Http.json(ctx, 200, new JsonObject().put("digest", d.manifest().digest())

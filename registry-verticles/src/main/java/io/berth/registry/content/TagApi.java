@@ -8,6 +8,7 @@ import io.berth.model.ref.Tag;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.content.TagRepository.TagRow;
 import io.berth.registry.http.ApiAuth;
+import io.berth.registry.http.Dates;
 import io.berth.registry.http.Http;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
@@ -131,8 +132,8 @@ public final class TagApi {
         if (row.ends() != null) tag.put("end_ts", row.ends().toEpochSecond());
         boolean index = MediaTypes.isIndex(row.mediaType());
         tag.put("manifest_digest", row.manifestDigest()).put("is_manifest_list", index).put("size", row.layersSize())
-                .put("last_modified", Http.date(row.start()));
-        if (row.ends() != null) tag.put("expiration", Http.date(row.ends()));
+                .put("last_modified", Dates.rfc2822(row.start()));
+        if (row.ends() != null) tag.put("expiration", Dates.rfc2822(row.ends()));
         if (index) {
             // every child of an index is in the repository (pushes require them): never sparse
             var presence = new JsonObject();

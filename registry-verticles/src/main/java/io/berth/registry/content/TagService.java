@@ -7,7 +7,7 @@ import io.berth.registry.config.ConfigLoader;
 import io.berth.registry.content.ManifestService.Actor;
 import io.berth.registry.content.TagRepository.Change;
 import io.berth.registry.content.TagRepository.TagRow;
-import io.berth.registry.http.Http;
+import io.berth.registry.http.Dates;
 import io.berth.registry.logs.UsageLogger;
 import io.berth.registry.repo.RepositoryRecord;
 import io.vertx.core.Future;
@@ -85,8 +85,8 @@ public final class TagService {
                     ExpirationChange e = done.expiration();
                     if (e != null && (e.before() != null || e.after() != null)) {
                         log(actor, "change_tag_expiration", name, new JsonObject()
-                                .put("expiration_date", Http.date(e.after()))
-                                .put("old_expiration_date", Http.date(e.before())));
+                                .put("expiration_date", Dates.rfc2822(e.after()))
+                                .put("old_expiration_date", Dates.rfc2822(e.before())));
                     }
                     if (done.change() != null) logPointed(actor, name, done.digest(), done.change());
                 })

@@ -9,7 +9,7 @@ import io.berth.registry.content.BlobRepository.Link;
 import io.berth.registry.content.ManifestRepository;
 import io.berth.registry.content.ManifestRepository.Candidate;
 import io.berth.registry.content.TagRepository;
-import io.berth.registry.http.Http;
+import io.berth.registry.http.Dates;
 import io.berth.registry.logs.UsageLogger;
 import io.berth.registry.metrics.Metrics;
 import io.berth.registry.storage.BlobStorage;
@@ -136,7 +136,7 @@ public final class GarbageCollector {
             expired.forEach(t -> usage.log("delete_tag", t.namespaceId(), Identity.SERVICE, t.repositoryId(), null,
                     new JsonObject().put("repo", t.repository()).put("namespace", t.namespace()).put("tag", t.name())
                             .put("manifest_digest", t.manifestDigest())
-                            .put("expiration_date", Http.date(t.expiration()))));
+                            .put("expiration_date", Dates.rfc2822(t.expiration()))));
             return expired.size() < BATCH ? Future.succeededFuture(expired.size())
                     : expireTags().map(more -> expired.size() + more);
         });

@@ -7,20 +7,14 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
 
 /** Small helpers every surface shares. */
 public final class Http {
     private static final Logger LOG = LoggerFactory.getLogger(Http.class);
-    /** Quay's API date format (Python's {@code email.utils.formatdate}): {@code Tue, 05 Mar 2024 10:00:00 -0000}. */
-    private static final DateTimeFormatter QUAY_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss '-0000'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private Http() {}
 
@@ -106,9 +100,11 @@ public final class Http {
         return Set.of("true", "1", "yes", "on").contains(value.toLowerCase(Locale.ROOT));
     }
 
-    /** A date as Quay's API writes it; null stays null. */
-    public static String date(OffsetDateTime time) {
-        return time == null ? null : QUAY_DATE.format(time);
+    /** The body as a JSON object where a body is optional: none is an empty object. */
+    public static JsonObject optionalJsonBody(RoutingContext ctx) {
+        var body = ctx.body();
+        if (body == null || body.buffer() == null || body.length() == 0) return new JsonObject();
+        return jsonBody(ctx);
     }
 
     /** A string member the request must have; a 400 in jsonschema's words when it is missing or not a string. */

@@ -17,6 +17,11 @@ public final class AccountRepository {
     private static final String COLUMNS = """
             id, uuid, username, email, password_hash, kind, owner_id, enabled, verified, removed_tag_expiration_s, created_at""";
 
+    /** The account columns {@link #map} reads, qualified by a table alias, for queries that join accounts. */
+    static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
     public Future<Account> findByUsername(SqlClient db, String username) {
         return db.preparedQuery("SELECT " + COLUMNS + " FROM account WHERE username = $1")
                 .execute(Tuple.of(username))

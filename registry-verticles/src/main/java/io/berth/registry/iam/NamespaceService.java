@@ -108,24 +108,6 @@ public final class NamespaceService {
                         .put(namespace.isOrganization() ? "namespace" : "username", namespace.username()));
     }
 
-    /**
-     * {@code PUT /api/v1/organization/<org>} by one of its admins; a null {@code tagExpirationS} leaves the window as
-     * it is. Returns the organization as it is afterwards.
-     */
-    public Future<Account> updateOrganization(Identity who, String name, Long tagExpirationS, String ip) {
-        return authorizer.requireAdministers(pool, who, name)
-                .compose(v -> accounts.findByUsername(pool, name))
-                .compose(org -> {
-                    if (org == null || !org.isOrganization()) {
-                        return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
-                    }
-                    if (tagExpirationS == null) return Future.succeededFuture(org);
-                    return pool.withTransaction(tx -> setTagExpiration(tx, org, tagExpirationS))
-                            .onSuccess(v -> logTagExpiration(who, org, tagExpirationS, ip))
-                            .compose(v -> accounts.findById(pool, org.id()));
-                });
-    }
-
     private static BerthException invalidTagExpiration() {
         return new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag expiration option");
     }
@@ -152,21 +134,24 @@ public final class NamespaceService {
     }
 
     /**
-     * Turns the user into an organization with {@code admin} in its {@code owners} team; everything the user could
-     * log in with (password, sessions, tokens) stops working.
+     * Turns the user into an organization with {@code admin} in its {@code owners} team, inside the caller's
+     * transaction; everything the user could log in with (password, sessions, tokens) stops working. Used by a
+     * superuser's take-over and by the user's own account conversion ({@code POST /api/v1/user/convert}).
      */
-    private Future<Void> convert(SqlClient tx, Account user, Identity admin) {
+    public Future<Void> convert(SqlClient tx, Account user, Identity admin) {
         return accounts.convertToOrganization(tx, user.id())
                 .compose(v -> sessions.endOthers(tx, user.id(), null))
                 .compose(v -> tokens.revokeAll(tx, user.id()))
                 .compose(v -> organizations.insertTeam(tx, user.id(), "owners", "admin", ""))
-                .compose(team -> organizations.addMember(tx, team, admin.accountId()));
+                .compose(team -> organizations.addMember(tx, team, admin.accountId()))
+                .mapEmpty();
     }
 
     private Future<Void> joinAdmins(SqlClient tx, Account org, Identity admin) {
         return organizations.adminTeam(tx, org.id())
                 .compose(team -> team != null ? Future.succeededFuture(team)
                         : organizations.insertTeam(tx, org.id(), "owners", "admin", ""))
-                .compose(team -> organizations.addMember(tx, team, admin.accountId()));
+                .compose(team -> organizations.addMember(tx, team, admin.accountId()))
+                .mapEmpty();
     }
 }

@@ -157,7 +157,8 @@ public final class RepositoryApi {
     }
 
     private Future<RepositoryService.Access> withRole(RoutingContext ctx, Role needed, String scope) {
-        return service.authorize(ApiAuth.identity(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"), needed, scope);
+        return service.authorize(ApiAuth.identity(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"), needed,
+                scope);
     }
 
     private static String encodeCursor(long id) {

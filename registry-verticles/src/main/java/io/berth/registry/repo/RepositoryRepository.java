@@ -1,16 +1,30 @@
 package io.berth.registry.repo;
 
-import io.berth.model.iam.Role;
+import io.berth.registry.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** SQL for repositories and their direct permissions. */
+/** SQL for repositories, and which of them a viewer may read. */
 public final class RepositoryRepository {
+    /**
+     * Whether the viewer ({@code $N} in the query) may read repository {@code r} beyond its visibility: it owns the
+     * namespace, holds a permission directly or through a team, or is in an admin team of the organization.
+     */
+    private static String readableBy(String viewer) {
+        return """
+                (r.namespace_id = %1$s
+                 OR EXISTS (SELECT 1 FROM repository_permission p WHERE p.repository_id = r.id AND p.account_id = %1$s)
+                 OR EXISTS (SELECT 1 FROM team_repository_permission tp JOIN team_member m ON m.team_id = tp.team_id
+                            WHERE tp.repository_id = r.id AND m.account_id = %1$s)
+                 OR EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                            WHERE t.organization_id = r.namespace_id AND t.role = 'admin' AND m.account_id = %1$s))"""
+                .formatted(viewer);
+    }
+
     private static final String SELECT = """
             SELECT r.id, r.namespace_id, a.username AS namespace, r.name, r.visibility, r.description, r.kind, r.state,
                    r.created_at, r.last_modified
@@ -59,34 +73,19 @@ public final class RepositoryRepository {
         return db.preparedQuery("DELETE FROM repository WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
     }
 
-    /** The account's direct role on the repository, NONE when it has none. */
-    public Future<Role> directRole(SqlClient db, long repositoryId, long accountId) {
-        return db.preparedQuery("SELECT role FROM repository_permission WHERE repository_id = $1 AND account_id = $2")
-                .execute(Tuple.of(repositoryId, accountId))
-                .map(rows -> rows.size() == 0 ? Role.NONE : Role.valueOf(rows.iterator().next().getString(0).toUpperCase()));
-    }
-
-    public Future<Void> grant(SqlClient db, long repositoryId, long accountId, Role role) {
-        return db.preparedQuery("""
-                        INSERT INTO repository_permission (repository_id, account_id, role) VALUES ($1, $2, $3)
-                        ON CONFLICT (repository_id, account_id) DO UPDATE SET role = excluded.role""")
-                .execute(Tuple.of(repositoryId, accountId, role.apiName())).mapEmpty();
-    }
-
     /** Repositories of a namespace; {@code viewerId} null means only public ones. */
     public Future<List<RepositoryRecord>> listNamespace(SqlClient db, String namespace, Long viewerId, long afterId, int limit) {
         return db.preparedQuery(SELECT + """
-                         WHERE a.username = $1 AND r.id > $3 AND (r.visibility = 'public' OR r.namespace_id = $2
-                               OR EXISTS (SELECT 1 FROM repository_permission p WHERE p.repository_id = r.id AND p.account_id = $2))
-                         ORDER BY r.id LIMIT $4""")
+                         WHERE a.username = $1 AND r.id > $3 AND (r.visibility = 'public' OR """ + readableBy("$2") + """
+                         ) ORDER BY r.id LIMIT $4""")
                 .execute(Tuple.of(namespace, viewerId, afterId, limit))
-                .map(RepositoryRepository::mapAll);
+                .map(rows -> Sql.list(rows, RepositoryRepository::map));
     }
 
     public Future<List<RepositoryRecord>> listPublic(SqlClient db, long afterId, int limit) {
         return db.preparedQuery(SELECT + " WHERE r.visibility = 'public' AND r.id > $1 ORDER BY r.id LIMIT $2")
                 .execute(Tuple.of(afterId, limit))
-                .map(RepositoryRepository::mapAll);
+                .map(rows -> Sql.list(rows, RepositoryRepository::map));
     }
 
     /**
@@ -97,17 +96,10 @@ public final class RepositoryRepository {
                                                        String afterPath, int limit) {
         return db.preparedQuery(SELECT + """
                          WHERE (a.username || '/' || r.name) COLLATE "C" > $3
-                           AND ($5 OR ($4 AND r.visibility = 'public') OR r.namespace_id = $1
-                                OR EXISTS (SELECT 1 FROM repository_permission p WHERE p.repository_id = r.id AND p.account_id = $1))
-                         ORDER BY (a.username || '/' || r.name) COLLATE "C" LIMIT $2""")
+                           AND ($5 OR ($4 AND r.visibility = 'public') OR """ + readableBy("$1") + """
+                         ) ORDER BY (a.username || '/' || r.name) COLLATE "C" LIMIT $2""")
                 .execute(Tuple.of(viewerId, limit, afterPath == null ? "" : afterPath, includePublic, all))
-                .map(RepositoryRepository::mapAll);
-    }
-
-    private static List<RepositoryRecord> mapAll(io.vertx.sqlclient.RowSet<Row> rows) {
-        var out = new ArrayList<RepositoryRecord>(rows.size());
-        rows.forEach(r -> out.add(map(r)));
-        return out;
+                .map(rows -> Sql.list(rows, RepositoryRepository::map));
     }
 
     static RepositoryRecord map(Row r) {

@@ -8,6 +8,7 @@ import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.iam.Account;
 import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.iam.PermissionService;
 import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -18,14 +19,16 @@ public final class RepositoryService {
     private final Pool pool;
     private final RepositoryRepository repositories;
     private final AccountRepository accounts;
+    private final PermissionService permissions;
     private final Authorizer authorizer;
     private final UsageLogger usage;
 
     public RepositoryService(Pool pool, RepositoryRepository repositories, AccountRepository accounts,
-                             Authorizer authorizer, UsageLogger usage) {
+                             PermissionService permissions, Authorizer authorizer, UsageLogger usage) {
         this.pool = pool;
         this.repositories = repositories;
         this.accounts = accounts;
+        this.permissions = permissions;
         this.authorizer = authorizer;
         this.usage = usage;
     }
@@ -44,26 +47,28 @@ public final class RepositoryService {
     }
 
     /**
-     * The repository {@code namespace/name} of an /api/v1 path when the caller holds {@code needed} on it and the
-     * token grants {@code scope}, failing as Quay does: a caller who cannot read it gets 401 (anonymous) or 403
-     * whether or not it exists; one who can read but needs more gets 403; missing → 404 only to callers who could
-     * have seen it.
+     * The repository with the caller's role, for an /api/v1 call that needs {@code needed} and the OAuth
+     * {@code scope}, failing as Quay does: a caller who cannot read it gets 401 (anonymous) or 403 whether or not it
+     * exists; one who can read but needs more gets 403; missing → 404 only to callers who could have seen it (the
+     * namespace's owner and administrators).
      */
     public Future<Access> authorize(Identity who, String namespace, String name, Role needed, String scope) {
-        RepositoryName parsed;
+        RepositoryName path;
         try {
-            parsed = new RepositoryName(namespace, name);
+            path = new RepositoryName(namespace, name);
         } catch (BerthException e) {
             return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
         }
-        return access(who, parsed).compose(a -> {
+        return access(who, path).compose(a -> {
             boolean scoped = who.anonymous() || who.hasScope(scope);
             if (a.repository() != null && a.role().atLeast(needed) && scoped) return Future.succeededFuture(a);
-            if (a.repository() == null && !who.anonymous() && who.username().equals(parsed.namespace())) {
-                return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Repository not found"));
-            }
             if (who.anonymous()) return Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Requires authentication"));
-            return Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"));
+            Future<Boolean> seesNamespace = a.repository() != null ? Future.succeededFuture(false)
+                    : who.username().equals(namespace) ? Future.succeededFuture(true)
+                    : authorizer.administersNamespace(pool, who, namespace);
+            return seesNamespace.compose(sees -> Future.failedFuture(sees
+                    ? new BerthException(ErrorCode.NOT_FOUND, "Repository not found")
+                    : new BerthException(ErrorCode.DENIED, "Unauthorized")));
         });
     }
 
@@ -89,9 +94,8 @@ public final class RepositoryService {
                         if (ifMissing) return repositories.find(tx, name.namespace(), name.name());
                         return Future.failedFuture(new BerthException(ErrorCode.CONFLICT, "Repository already exists"));
                     }
-                    Future<Void> grant = who.accountId() == ns.id() ? Future.succeededFuture()
-                            : repositories.grant(tx, id, who.accountId(), Role.ADMIN);
-                    return grant.compose(v -> repositories.findById(tx, id)).onSuccess(repo ->
+                    return permissions.onRepositoryCreated(tx, who, ns, id)
+                            .compose(v -> repositories.findById(tx, id)).onSuccess(repo ->
                             usage.log("create_repo", ns.id(), who, id, ip, new JsonObject()
                                     .put("repo", name.name()).put("namespace", name.namespace())));
                 });

@@ -1,6 +1,5 @@
 package io.berth.registry.content;
 
-import io.berth.registry.testing.ApiClient;
 import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.Images;
 import io.berth.registry.testing.Images.Image;
@@ -17,15 +16,15 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-import static io.berth.registry.testing.ApiClient.json;
+import static io.berth.registry.testing.RegistryHttp.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Quay's manifest view and manifest labels: from the image config at push, and through the API. */
 class RepositoryManifestApiIT {
     static TestServer server;
     static RegistryHttp http;
-    static ApiClient api;
     static Fixtures fixtures;
     static String registry;
     static String alice;
@@ -36,11 +35,10 @@ class RepositoryManifestApiIT {
         server = TestServer.start(Map.of("FEATURE_GARBAGE_COLLECTION", false,
                 "LABEL_KEY_RESERVED_PREFIXES", List.of("com.example.")));
         http = new RegistryHttp(server);
-        api = new ApiClient(http);
         fixtures = new Fixtures(server);
         server.createUser("alice", "alice-password");
         server.createUser("bob", "bob-password");
-        alice = fixtures.apiToken("alice", "repo:read", "repo:write");
+        alice = server.oauthToken("alice", Set.of("repo:read", "repo:write"));
         registry = http.token("alice", "alice-password", "repository:alice/app:pull,push");
         image = Images.image(Map.of("maintainer", "alice", "build", "{\"ci\": true}", "org.opencontainers.image.title", "app"),
                 "base layer".getBytes(StandardCharsets.UTF_8), "app layer".getBytes(StandardCharsets.UTF_8));
@@ -58,7 +56,7 @@ class RepositoryManifestApiIT {
 
     @Test
     void theManifestViewShowsLayersWithTheirBuildSteps() {
-        var r = api.get(path(""), alice);
+        var r = http.api("GET", path(""), alice, null);
         assertEquals(200, r.statusCode(), r.body());
         var view = json(r);
         assertEquals(image.digest(), view.getString("digest"));
@@ -77,8 +75,8 @@ class RepositoryManifestApiIT {
         assertEquals("Tue, 05 Mar 2024 10:00:01 -0000", second.getString("created_datetime"));
         assertFalse(second.getBoolean("is_remote"));
 
-        assertEquals(404, api.get("/repository/alice/app/manifest/sha256:" + "0".repeat(64), alice).statusCode());
-        assertEquals(403, api.get(path(""), fixtures.apiToken("bob", "repo:read")).statusCode());
+        assertEquals(404, http.api("GET", "/repository/alice/app/manifest/sha256:" + "0".repeat(64), alice, null).statusCode());
+        assertEquals(403, http.api("GET", path(""), server.oauthToken("bob", Set.of("repo:read")), null).statusCode());
     }
 
     @Test
@@ -87,7 +85,7 @@ class RepositoryManifestApiIT {
                 Fixtures.platformDescriptor("application/vnd.oci.image.manifest.v1+json", image.manifest(), "linux", "amd64")));
         var put = new ManifestClient(http).put(registry, "alice/app", "index", "application/vnd.oci.image.index.v1+json", index);
         assertEquals(201, put.statusCode(), put.body());
-        var view = json(api.get("/repository/alice/app/manifest/" + put.headers().firstValue("Docker-Content-Digest").orElseThrow(), alice));
+        var view = json(http.api("GET", "/repository/alice/app/manifest/" + put.headers().firstValue("Docker-Content-Digest").orElseThrow(), alice, null));
         assertTrue(view.getBoolean("is_manifest_list"));
         assertNull(view.getValue("layers"));
         assertNull(view.getValue("config_media_type"));
@@ -95,7 +93,7 @@ class RepositoryManifestApiIT {
 
     @Test
     void labelsComeFromTheImageConfigAndTheApi() {
-        var labels = json(api.get(path("/labels"), alice)).getJsonArray("labels");
+        var labels = json(http.api("GET", path("/labels"), alice, null)).getJsonArray("labels");
         var byKey = new JsonObject();
         labels.forEach(l -> byKey.put(((JsonObject) l).getString("key"), l));
         assertEquals(3, labels.size());
@@ -103,7 +101,7 @@ class RepositoryManifestApiIT {
         assertEquals("text/plain", byKey.getJsonObject("maintainer").getString("media_type"));
         assertEquals("application/json", byKey.getJsonObject("build").getString("media_type"));
 
-        var added = api.send("POST", path("/labels"), alice, new JsonObject().put("key", "team").put("value", "infra")
+        var added = http.api("POST", path("/labels"), alice, new JsonObject().put("key", "team").put("value", "infra")
                 .putNull("media_type"));
         assertEquals(201, added.statusCode(), added.body());
         var label = json(added).getJsonObject("label");
@@ -111,32 +109,32 @@ class RepositoryManifestApiIT {
         assertEquals("text/plain", label.getString("media_type"));
         String location = added.headers().firstValue("Location").orElseThrow();
         assertEquals("/api/v1" + path("/labels/" + label.getString("id")), location);
-        assertEquals(label, json(api.get(path("/labels/" + label.getString("id")), alice)));
-        assertEquals(List.of("team"), json(api.get(path("/labels?filter=te"), alice)).getJsonArray("labels").stream()
+        assertEquals(label, json(http.api("GET", path("/labels/" + label.getString("id")), alice, null)));
+        assertEquals(List.of("team"), json(http.api("GET", path("/labels?filter=te"), alice, null)).getJsonArray("labels").stream()
                 .map(l -> ((JsonObject) l).getString("key")).toList());
 
         // Quay's key rules, reserved prefixes (defaults and configured) and media types
         for (String key : List.of("quay.expires-after", "io.k8s.thing", "com.example.owner")) {
             assertMessage(400, "Label has a reserved prefix",
-                    api.send("POST", path("/labels"), alice, label(key, "text/plain")));
+                    http.api("POST", path("/labels"), alice, label(key, "text/plain")));
         }
         for (String key : List.of("Team", "a..b", "-a", "a-", "x".repeat(256))) {
-            var r = api.send("POST", path("/labels"), alice, label(key, "text/plain"));
+            var r = http.api("POST", path("/labels"), alice, label(key, "text/plain"));
             assertEquals(400, r.statusCode(), key);
             assertTrue(json(r).getString("message").startsWith("Label is of an invalid format"), r.body());
         }
         assertMessage(400, "Media type is invalid please use a valid media type: text/plain, application/json",
-                api.send("POST", path("/labels"), alice, label("ok", "text/html")));
+                http.api("POST", path("/labels"), alice, label("ok", "text/html")));
         assertMessage(400, "'media_type' is a required property",
-                api.send("POST", path("/labels"), alice, new JsonObject().put("key", "ok").put("value", "v")));
+                http.api("POST", path("/labels"), alice, new JsonObject().put("key", "ok").put("value", "v")));
 
         // labels of the image config are immutable; API labels can be deleted
-        assertMessage(400, "Cannot delete immutable label", api.delete(path("/labels/"
-                + byKey.getJsonObject("maintainer").getString("id")), alice));
-        assertEquals(204, api.delete(path("/labels/" + label.getString("id")), alice).statusCode());
-        assertEquals(404, api.get(path("/labels/" + label.getString("id")), alice).statusCode());
-        assertEquals(404, api.delete(path("/labels/not-a-uuid"), alice).statusCode());
-        assertEquals(403, api.send("POST", path("/labels"), fixtures.apiToken("alice", "repo:read"),
+        assertMessage(400, "Cannot delete immutable label", http.api("DELETE", path("/labels/"
+                + byKey.getJsonObject("maintainer").getString("id")), alice, null));
+        assertEquals(204, http.api("DELETE", path("/labels/" + label.getString("id")), alice, null).statusCode());
+        assertEquals(404, http.api("GET", path("/labels/" + label.getString("id")), alice, null).statusCode());
+        assertEquals(404, http.api("DELETE", path("/labels/not-a-uuid"), alice, null).statusCode());
+        assertEquals(403, http.api("POST", path("/labels"), server.oauthToken("alice", Set.of("repo:read")),
                 label("ok", "text/plain")).statusCode());
 
         fixtures.flushUsageLog();

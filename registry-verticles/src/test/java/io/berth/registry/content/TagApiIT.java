@@ -1,6 +1,5 @@
 package io.berth.registry.content;
 
-import io.berth.registry.testing.ApiClient;
 import io.berth.registry.testing.Blobs;
 import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.Images;
@@ -20,9 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static io.berth.registry.testing.ApiClient.json;
+import static io.berth.registry.testing.RegistryHttp.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -33,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class TagApiIT {
     static TestServer server;
     static RegistryHttp http;
-    static ApiClient api;
     static Fixtures fixtures;
     static String alice;
     static String aliceApi;
@@ -42,11 +41,10 @@ class TagApiIT {
     static void start() {
         server = TestServer.start(Map.of("FEATURE_GARBAGE_COLLECTION", false));
         http = new RegistryHttp(server);
-        api = new ApiClient(http);
         fixtures = new Fixtures(server);
         server.createUser("alice", "alice-password");
         server.createUser("bob", "bob-password");
-        aliceApi = fixtures.apiToken("alice", "repo:read", "repo:write", "repo:admin", "repo:create", "user:admin");
+        aliceApi = server.oauthToken("alice", Set.of("repo:read", "repo:write", "repo:admin", "repo:create", "user:admin"));
     }
 
     @AfterAll
@@ -64,11 +62,11 @@ class TagApiIT {
     }
 
     static HttpResponse<String> putTag(String repo, String tag, JsonObject body) {
-        return api.send("PUT", "/repository/alice/" + repo + "/tag/" + tag, aliceApi, body);
+        return http.api("PUT", "/repository/alice/" + repo + "/tag/" + tag, aliceApi, body);
     }
 
     static JsonArray history(String repo, String query) {
-        var r = api.get("/repository/alice/" + repo + "/tag/" + query, aliceApi);
+        var r = http.api("GET", "/repository/alice/" + repo + "/tag/" + query, aliceApi, null);
         assertEquals(200, r.statusCode(), r.body());
         return json(r).getJsonArray("tags");
     }
@@ -118,7 +116,7 @@ class TagApiIT {
         // size: the layers' bytes
         assertEquals("layer first".length(), rows.getJsonObject(3).getLong("size"));
 
-        var restored = api.send("POST", "/repository/alice/history/tag/v1/restore", aliceApi,
+        var restored = http.api("POST", "/repository/alice/history/tag/v1/restore", aliceApi,
                 new JsonObject().put("manifest_digest", first.digest()));
         assertEquals(200, restored.statusCode(), restored.body());
         assertEquals(new JsonObject(), json(restored));
@@ -145,13 +143,13 @@ class TagApiIT {
         for (String tag : List.of("beta", "gamma", "delta")) {
             assertEquals(201, putTag("pages", tag, new JsonObject().put("manifest_digest", image.digest())).statusCode());
         }
-        assertEquals(204, api.delete("/repository/alice/pages/tag/gamma", aliceApi).statusCode());
+        assertEquals(204, http.api("DELETE", "/repository/alice/pages/tag/gamma", aliceApi, null).statusCode());
 
-        var page1 = json(api.get("/repository/alice/pages/tag/?limit=2&page=1", aliceApi));
+        var page1 = json(http.api("GET", "/repository/alice/pages/tag/?limit=2&page=1", aliceApi, null));
         assertEquals(2, page1.getJsonArray("tags").size());
         assertTrue(page1.getBoolean("has_additional"));
         assertEquals(1, page1.getInteger("page"));
-        var page2 = json(api.get("/repository/alice/pages/tag/?limit=2&page=2", aliceApi));
+        var page2 = json(http.api("GET", "/repository/alice/pages/tag/?limit=2&page=2", aliceApi, null));
         assertEquals(2, page2.getJsonArray("tags").size());
         assertFalse(page2.getBoolean("has_additional"));
         // newest first, the deleted one included as history
@@ -160,13 +158,13 @@ class TagApiIT {
         assertEquals(List.of("delta", "Alpha"), names(history("pages", "?filter_tag_name=like:L")));
         assertEquals(List.of("beta"), names(history("pages", "?filter_tag_name=eq:beta")));
         assertEquals(List.of("gamma"), names(history("pages", "?specificTag=gamma")));
-        assertEquals(200, api.get("/repository/alice/pages/tag?specificTag=gamma", aliceApi).statusCode(),
+        assertEquals(200, http.api("GET", "/repository/alice/pages/tag?specificTag=gamma", aliceApi, null).statusCode(),
                 "the trailing slash is optional");
         assertEquals(List.of(), names(history("pages", "?specificTag=gamma&onlyActiveTags=true")));
-        assertEquals(400, api.get("/repository/alice/pages/tag/?filter_tag_name=regex:x", aliceApi).statusCode());
-        assertEquals(400, api.get("/repository/alice/pages/tag/?limit=many", aliceApi).statusCode());
+        assertEquals(400, http.api("GET", "/repository/alice/pages/tag/?filter_tag_name=regex:x", aliceApi, null).statusCode());
+        assertEquals(400, http.api("GET", "/repository/alice/pages/tag/?limit=many", aliceApi, null).statusCode());
         // limit is kept within 1..100
-        assertEquals(1, json(api.get("/repository/alice/pages/tag/?limit=0", aliceApi)).getJsonArray("tags").size());
+        assertEquals(1, json(http.api("GET", "/repository/alice/pages/tag/?limit=0", aliceApi, null)).getJsonArray("tags").size());
     }
 
     static List<String> names(JsonArray... arrays) {
@@ -180,8 +178,8 @@ class TagApiIT {
         Image image = image("machine");
         Images.push(http, "alice/machine", token, "a", image);
         Images.push(http, "alice/machine", token, "b", image);
-        assertEquals(204, api.delete("/repository/alice/machine/tag/a", aliceApi).statusCode());
-        assertEquals(404, api.delete("/repository/alice/machine/tag/a", aliceApi).statusCode());
+        assertEquals(204, http.api("DELETE", "/repository/alice/machine/tag/a", aliceApi, null).statusCode());
+        assertEquals(404, http.api("DELETE", "/repository/alice/machine/tag/a", aliceApi, null).statusCode());
         // Quay's extension of /v2: DELETE by tag deletes just the tag
         assertEquals(202, new ManifestClient(http).delete(token, "alice/machine", "b").statusCode());
         assertEquals("MANIFEST_UNKNOWN", Blobs.errorCode(new ManifestClient(http).delete(token, "alice/machine", "b")));
@@ -191,18 +189,18 @@ class TagApiIT {
         var list = http.send(http.request("/v2/alice/machine/tags/list", token).GET().build());
         assertEquals(new JsonArray(), new JsonObject(list.body()).getJsonArray("tags"));
 
-        assertEquals(200, api.send("POST", "/repository/alice/machine/tag/a/restore", aliceApi,
+        assertEquals(200, http.api("POST", "/repository/alice/machine/tag/a/restore", aliceApi,
                 new JsonObject().put("manifest_digest", image.digest())).statusCode());
         Images.assertPulls(http, "alice/machine", token, "a", image);
-        assertEquals(400, api.send("POST", "/repository/alice/machine/tag/b/restore", aliceApi, new JsonObject()).statusCode());
-        assertEquals(404, api.send("POST", "/repository/alice/machine/tag/b/restore", aliceApi,
+        assertEquals(400, http.api("POST", "/repository/alice/machine/tag/b/restore", aliceApi, new JsonObject()).statusCode());
+        assertEquals(404, http.api("POST", "/repository/alice/machine/tag/b/restore", aliceApi,
                 new JsonObject().put("manifest_digest", image("elsewhere").digest())).statusCode());
 
         // with a window of 0s nothing is kept: the tag is simply unknown and cannot be restored
         setWindow(0);
         try {
             assertEquals("MANIFEST_UNKNOWN", v2Error("machine", token, "b"));
-            assertEquals(404, api.send("POST", "/repository/alice/machine/tag/b/restore", aliceApi,
+            assertEquals(404, http.api("POST", "/repository/alice/machine/tag/b/restore", aliceApi,
                     new JsonObject().put("manifest_digest", image.digest())).statusCode());
         } finally {
             setWindow(1209600);
@@ -212,7 +210,7 @@ class TagApiIT {
     }
 
     static void setWindow(long seconds) {
-        var r = api.send("PUT", "/user/", aliceApi, new JsonObject().put("tag_expiration_s", seconds));
+        var r = http.api("PUT", "/user/", aliceApi, new JsonObject().put("tag_expiration_s", seconds));
         assertEquals(200, r.statusCode(), r.body());
     }
 
@@ -225,20 +223,20 @@ class TagApiIT {
         Images.push(http, "alice/forever", token, "v", current);
         String expire = "/repository/alice/forever/tag/v/expire";
 
-        assertEquals(400, api.send("POST", expire, aliceApi, new JsonObject()).statusCode());
-        var r = api.send("POST", expire, aliceApi, new JsonObject().put("manifest_digest", old.digest()));
+        assertEquals(400, http.api("POST", expire, aliceApi, new JsonObject()).statusCode());
+        var r = http.api("POST", expire, aliceApi, new JsonObject().put("manifest_digest", old.digest()));
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(List.of(current.digest()), history("forever", "?specificTag=v").stream()
                 .map(o -> ((JsonObject) o).getString("manifest_digest")).toList());
-        assertEquals(404, api.send("POST", expire, aliceApi, new JsonObject().put("manifest_digest", old.digest())).statusCode());
-        assertEquals(404, api.send("POST", "/repository/alice/forever/tag/v/restore", aliceApi,
+        assertEquals(404, http.api("POST", expire, aliceApi, new JsonObject().put("manifest_digest", old.digest())).statusCode());
+        assertEquals(404, http.api("POST", "/repository/alice/forever/tag/v/restore", aliceApi,
                 new JsonObject().put("manifest_digest", old.digest())).statusCode());
 
         // the live tag itself, and then it is not even in the time machine
-        assertEquals(200, api.send("POST", expire, aliceApi, new JsonObject().put("is_alive", true)).statusCode());
+        assertEquals(200, http.api("POST", expire, aliceApi, new JsonObject().put("is_alive", true)).statusCode());
         assertEquals("MANIFEST_UNKNOWN", v2Error("forever", token, "v"));
         assertEquals(0, history("forever", "?specificTag=v").size());
-        assertEquals(404, api.send("POST", expire, aliceApi, new JsonObject().put("is_alive", true)).statusCode());
+        assertEquals(404, http.api("POST", expire, aliceApi, new JsonObject().put("is_alive", true)).statusCode());
         assertEquals(List.of("permanently_delete_tag", "permanently_delete_tag"),
                 fixtures.logKinds(repositoryId("forever")).stream().filter(k -> k.startsWith("perm")).toList());
     }
@@ -247,8 +245,8 @@ class TagApiIT {
     void permanentDeletionCanBeSwitchedOff() {
         try (var other = TestServer.start(Map.of("PERMANENTLY_DELETE_TAGS", false))) {
             other.createUser("carol", "carol-password");
-            String carol = new Fixtures(other).apiToken("carol", "repo:write", "repo:read");
-            var r = new ApiClient(new RegistryHttp(other)).send("POST", "/repository/carol/x/tag/v/expire", carol,
+            String carol = other.oauthToken("carol", Set.of("repo:write", "repo:read"));
+            var r = new RegistryHttp(other).api("POST", "/repository/carol/x/tag/v/expire", carol,
                     new JsonObject().put("is_alive", true));
             assertEquals(404, r.statusCode());
             assertEquals("not_found", json(r).getString("error_type"));
@@ -309,7 +307,7 @@ class TagApiIT {
         var list = http.send(http.request("/v2/alice/lapse/tags/list", token).GET().build());
         assertEquals(new JsonArray().add("stable"), new JsonObject(list.body()).getJsonArray("tags"));
         assertEquals(List.of("stable"), names(history("lapse", "?onlyActiveTags=true")));
-        assertFalse(json(api.get("/repository/alice/lapse", aliceApi)).getJsonObject("tags").containsKey("nightly"));
+        assertFalse(json(http.api("GET", "/repository/alice/lapse", aliceApi, null)).getJsonObject("tags").containsKey("nightly"));
 
         var report = server.services().garbageCollector().run().await(30, TimeUnit.SECONDS);
         assertTrue(report.tagsExpired() >= 1);
@@ -323,7 +321,7 @@ class TagApiIT {
         assertEquals("service", entry.getString(0));
         assertEquals("nightly", entry.getJsonObject(1).getString("tag"));
         // still in the time machine, so still restorable
-        assertEquals(200, api.send("POST", "/repository/alice/lapse/tag/nightly/restore", aliceApi,
+        assertEquals(200, http.api("POST", "/repository/alice/lapse/tag/nightly/restore", aliceApi,
                 new JsonObject().put("manifest_digest", image.digest())).statusCode());
         Images.assertPulls(http, "alice/lapse", token, "nightly", image);
     }
@@ -352,14 +350,14 @@ class TagApiIT {
     void accessFollowsTheRepositoryRole() {
         String token = push("guarded");
         Images.push(http, "alice/guarded", token, "v", image("guarded"));
-        String bob = fixtures.apiToken("bob", "repo:read", "repo:write");
-        String readOnly = fixtures.apiToken("alice", "repo:read");
-        assertEquals(401, api.get("/repository/alice/guarded/tag/", null).statusCode());
-        assertEquals(403, api.get("/repository/alice/guarded/tag/", bob).statusCode());
-        assertEquals(200, api.get("/repository/alice/guarded/tag/", readOnly).statusCode());
-        assertEquals(403, api.delete("/repository/alice/guarded/tag/v", readOnly).statusCode());
-        assertEquals(403, api.delete("/repository/alice/guarded/tag/v", bob).statusCode());
-        assertEquals(404, api.get("/repository/alice/missing/tag/", aliceApi).statusCode());
+        String bob = server.oauthToken("bob", Set.of("repo:read", "repo:write"));
+        String readOnly = server.oauthToken("alice", Set.of("repo:read"));
+        assertEquals(401, http.api("GET", "/repository/alice/guarded/tag/", null, null).statusCode());
+        assertEquals(403, http.api("GET", "/repository/alice/guarded/tag/", bob, null).statusCode());
+        assertEquals(200, http.api("GET", "/repository/alice/guarded/tag/", readOnly, null).statusCode());
+        assertEquals(403, http.api("DELETE", "/repository/alice/guarded/tag/v", readOnly, null).statusCode());
+        assertEquals(403, http.api("DELETE", "/repository/alice/guarded/tag/v", bob, null).statusCode());
+        assertEquals(404, http.api("GET", "/repository/alice/missing/tag/", aliceApi, null).statusCode());
         Images.assertPulls(http, "alice/guarded", token, "v", image("guarded"));
     }
 

@@ -1,6 +1,5 @@
 package io.berth.registry.gc;
 
-import io.berth.registry.testing.ApiClient;
 import io.berth.registry.testing.Blobs;
 import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.Images;
@@ -23,9 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static io.berth.registry.testing.ApiClient.json;
+import static io.berth.registry.testing.RegistryHttp.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -36,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class GarbageCollectorIT {
     static TestServer server;
     static RegistryHttp http;
-    static ApiClient api;
     static Fixtures fixtures;
     static String admin;
 
@@ -44,11 +43,8 @@ class GarbageCollectorIT {
     static void start() {
         server = TestServer.start(Map.of("FEATURE_GARBAGE_COLLECTION", false, "SUPER_USERS", List.of("admin")));
         http = new RegistryHttp(server);
-        api = new ApiClient(http);
         fixtures = new Fixtures(server);
-        var init = api.send("POST", "/user/initialize", null, new JsonObject().put("username", "admin")
-                .put("password", "admin-password").put("email", "admin@example.com").put("access_token", true));
-        admin = json(init).getString("access_token");
+        admin = http.initialize("admin", "admin-password");
     }
 
     @AfterAll
@@ -63,8 +59,8 @@ class GarbageCollectorIT {
 
     static User user(String name, long windowSeconds, String... repos) {
         server.createUser(name, name + "-password");
-        String apiToken = fixtures.apiToken(name, "repo:read", "repo:write", "repo:admin", "user:admin");
-        var window = api.send("PUT", "/user/", apiToken, new JsonObject().put("tag_expiration_s", windowSeconds));
+        String apiToken = server.oauthToken(name, Set.of("repo:read", "repo:write", "repo:admin", "user:admin"));
+        var window = http.api("PUT", "/user/", apiToken, new JsonObject().put("tag_expiration_s", windowSeconds));
         assertEquals(200, window.statusCode(), window.body());
         String[] scopes = java.util.Arrays.stream(repos).map(r -> "repository:" + name + "/" + r + ":pull,push")
                 .toArray(String[]::new);
@@ -247,7 +243,7 @@ class GarbageCollectorIT {
         Image a = pushed(rex, "one", "v", shared, "only in one");
         Image b = pushed(rex, "two", "v", shared, "only in two");
 
-        assertEquals(204, api.delete("/repository/rex/one", rex.api()).statusCode());
+        assertEquals(204, http.api("DELETE", "/repository/rex/one", rex.api(), null).statusCode());
         gc();
 
         assertFalse(Files.exists(stored(a.layerDigests().get(1))));
@@ -283,7 +279,7 @@ class GarbageCollectorIT {
         assertEquals(404, blobStatus(ros, "app", layer));
         gc();
 
-        var restored = api.send("POST", "/repository/ros/app/tag/v/restore", ros.api(),
+        var restored = http.api("POST", "/repository/ros/app/tag/v/restore", ros.api(),
                 new JsonObject().put("manifest_digest", a.digest()));
         assertEquals(200, restored.statusCode(), restored.body());
         Images.assertPulls(http, ros.repo("app"), ros.registry(), "v", a);
@@ -296,29 +292,29 @@ class GarbageCollectorIT {
         Image a = pushed(sam, "app", "a", shared, "sam a");
         Image b = pushed(sam, "app", "b", shared, "sam bb");
         long expected = shared.length + "sam a".length() + "sam bb".length() + a.config().length + b.config().length;
-        var view = json(api.get("/repository/sam/app", sam.api()));
+        var view = json(http.api("GET", "/repository/sam/app", sam.api(), null));
         assertEquals(expected, view.getLong("size"));
         assertEquals(a.digest(), view.getJsonObject("tags").getJsonObject("a").getString("manifest_digest"));
-        assertFalse(json(api.get("/repository/sam/app?includeTags=false", sam.api())).containsKey("tags"));
+        assertFalse(json(http.api("GET", "/repository/sam/app?includeTags=false", sam.api(), null)).containsKey("tags"));
     }
 
     @Test
     void superusersRunAPassOnDemandAndTheCountersShowWhatWasFreed() {
-        var r = api.send("POST", "/superuser/gc", admin, null);
+        var r = http.api("POST", "/superuser/gc", admin, null);
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(json(r).containsKey("bytes_freed"));
         // a superuser's token without super:user is not enough
-        assertEquals(403, api.send("POST", "/superuser/gc", fixtures.apiToken("admin", "repo:read"), null).statusCode());
+        assertEquals(403, http.api("POST", "/superuser/gc", server.oauthToken("admin", Set.of("repo:read")), null).statusCode());
         server.createUser("eve", "eve-password");
-        assertEquals(403, api.send("POST", "/superuser/gc", fixtures.apiToken("eve", "super:user"), null).statusCode());
-        assertEquals(403, api.send("POST", "/superuser/gc", null, null).statusCode(), "no token, no CSRF token");
+        assertEquals(403, http.api("POST", "/superuser/gc", server.oauthToken("eve", Set.of("super:user")), null).statusCode());
+        assertEquals(403, http.api("POST", "/superuser/gc", null, null).statusCode(), "no token, no CSRF token");
 
         var metrics = http.send(http.request("/metrics", null).GET().build());
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
         long runs = counter(metrics.body(), "berth_gc_runs_total");
         assertTrue(runs >= 1);
-        api.send("POST", "/superuser/gc", admin, null);
+        http.api("POST", "/superuser/gc", admin, null);
         assertEquals(runs + 1, counter(http.send(http.request("/metrics", null).GET().build()).body(), "berth_gc_runs_total"));
         assertTrue(metrics.body().contains("# TYPE berth_gc_blobs_deleted_total counter"));
     }
@@ -333,8 +329,8 @@ class GarbageCollectorIT {
         try (var node = TestServer.start(Map.of("GARBAGE_COLLECTION_FREQUENCY", 1, "PUSH_TEMP_TAG_EXPIRATION_SEC", 0))) {
             var nodeHttp = new RegistryHttp(node);
             node.createUser("bea", "bea-password");
-            String apiToken = new Fixtures(node).apiToken("bea", "user:admin");
-            assertEquals(200, new ApiClient(nodeHttp).send("PUT", "/user/", apiToken,
+            String apiToken = node.oauthToken("bea", Set.of("user:admin"));
+            assertEquals(200, nodeHttp.api("PUT", "/user/", apiToken,
                     new JsonObject().put("tag_expiration_s", 0)).statusCode());
             String token = nodeHttp.token("bea", "bea-password", "repository:bea/app:pull,push");
             Image a = Images.image(Map.of(), bytes("bea layer"));

@@ -1,7 +1,6 @@
 package io.berth.registry.gc;
 
 import io.berth.model.oci.MediaTypes;
-import io.berth.registry.testing.ApiClient;
 import io.berth.registry.testing.Blobs;
 import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.Images;
@@ -20,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +77,7 @@ class GcStressIT {
         var http = new RegistryHttp(server);
         var fixtures = new Fixtures(server);
         server.createUser("stress", "stress-password");
-        var window = new ApiClient(http).send("PUT", "/user/", fixtures.apiToken("stress", "user:admin"),
+        var window = http.api("PUT", "/user/", server.oauthToken("stress", Set.of("user:admin")),
                 new JsonObject().put("tag_expiration_s", 0));
         assertEquals(200, window.statusCode(), window.body());
         List<String> repositories = new ArrayList<>();

@@ -1,17 +1,14 @@
 package io.berth.registry.testing;
 
 import io.berth.model.oci.Digester;
-import io.berth.registry.auth.OAuthTokenRepository;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -110,22 +107,6 @@ public final class Fixtures {
         }
     }
 
-    /** An OAuth access token of an existing user for /api/v1, with the given scopes. */
-    public String apiToken(String username, String... scopes) {
-        var s = server.services();
-        var applications = new OAuthTokenRepository();
-        try {
-            return s.database().pool().withTransaction(tx -> s.accounts().findByUsername(tx, username)
-                    .compose(account -> applications.ensureApplication(tx, account.id(), "tests-" + username, "",
-                                    "tests", "tokens for tests")
-                            .compose(app -> s.oauthTokens().mint(tx, app, account.id(), Set.of(scopes),
-                                    Duration.ofHours(1), null))))
-                    .await(30, TimeUnit.SECONDS).token();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The kinds of the usage-log entries of a repository, oldest first. */
     public List<String> logKinds(long repositoryId) {
         flushUsageLog();
@@ -140,5 +121,13 @@ public final class Fixtures {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The usage-log kinds written so far for a namespace, oldest first (pending entries are flushed first). */
+    public List<String> logKinds(String namespace) {
+        flushUsageLog();
+        return query("""
+                SELECT l.kind FROM usage_log l JOIN account a ON a.id = l.namespace_id
+                WHERE a.username = $1 ORDER BY l.id""", Tuple.of(namespace)).stream().map(r -> r.getString(0)).toList();
     }
 }

@@ -44,6 +44,41 @@ public final class RegistryHttp {
         return builder;
     }
 
+    /** An /api/v1 call ({@code path} below {@code /api/v1}) with an optional JSON body and bearer token. */
+    public HttpResponse<String> api(String method, String path, String bearer, JsonObject body) {
+        var request = request("/api/v1" + path, bearer);
+        if (body != null) request.header("Content-Type", "application/json");
+        return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.encode())).build());
+    }
+
+    /** An /api/v1 call with a raw body, for malformed input. */
+    public HttpResponse<String> apiRaw(String method, String path, String bearer, String body) {
+        return send(request("/api/v1" + path, bearer).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Asserts a 2xx answer (showing the body otherwise) and passes it on. */
+    public static HttpResponse<String> ok(HttpResponse<String> r) {
+        if (r.statusCode() / 100 != 2) {
+            throw new AssertionError("expected success, was " + r.statusCode() + " " + r.body());
+        }
+        return r;
+    }
+
+    /** The body as a JSON object. */
+    public static JsonObject json(HttpResponse<String> r) {
+        return new JsonObject(r.body());
+    }
+
+    /** {@code POST /api/v1/user/initialize} for the first user, with an all-scopes OAuth token, which it returns. */
+    public String initialize(String user, String password) {
+        var r = api("POST", "/user/initialize", null, new JsonObject().put("username", user).put("password", password)
+                .put("email", user + "@example.com").put("access_token", true));
+        if (r.statusCode() != 200) throw new IllegalStateException("initialize failed: " + r.statusCode() + " " + r.body());
+        return new JsonObject(r.body()).getString("access_token");
+    }
+
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
             return http.send(request, body);

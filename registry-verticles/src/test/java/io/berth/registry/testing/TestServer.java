@@ -1,6 +1,9 @@
 package io.berth.registry.testing;
 
 import io.berth.registry.app.Berth;
+import io.berth.registry.auth.OAuthScopes;
+import io.berth.registry.auth.OAuthTokenRepository;
+import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.config.ConfigLoader;
 import io.berth.registry.iam.Account;
@@ -11,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +111,31 @@ public final class TestServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * An OAuth access token for an existing user with the given scopes, minted directly: the minting API mints only
+     * for its caller, and tests need tokens for many users.
+     */
+    public String oauthToken(String username, Set<String> scopes) {
+        var s = services();
+        var pool = s.database().pool();
+        try {
+            return s.accounts().findByUsername(pool, username)
+                    .compose(account -> new OAuthTokenRepository().ensureApplication(pool, account.id(),
+                                    "test-" + username, "", "test", "")
+                            .compose(app -> s.oauthTokens().mint(pool, app, account.id(), scopes, Duration.ofHours(1),
+                                    "test")))
+                    .map(OAuthTokens.Minted::token)
+                    .await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #oauthToken} with every scope. */
+    public String oauthToken(String username) {
+        return oauthToken(username, OAuthScopes.ALL);
     }
 
     @Override

@@ -9,4 +9,15 @@ public enum Role {
     public static Role max(Role a, Role b) { return a.compareTo(b) >= 0 ? a : b; }
 
     public String apiName() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+    /** The role a permission may grant by its API name ({@code read}, {@code write}, {@code admin}); null otherwise. */
+    public static Role granted(String apiName) {
+        if (apiName == null) return null;
+        return switch (apiName) {
+            case "read" -> READ;
+            case "write" -> WRITE;
+            case "admin" -> ADMIN;
+            default -> null;
+        };
+    }
 }
