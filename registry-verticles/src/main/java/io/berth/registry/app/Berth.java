@@ -114,9 +114,9 @@ public final class Berth {
         var organizationRows = new OrganizationRepository();
         var permissionRows = new PermissionRepository();
         var robotRows = new RobotRepository();
-        var authorizer = new Authorizer(config, accounts, organizationRows, permissionRows, robotRows);
-        var usage = new UsageLogger(vertx, pool);
         var oauthRows = new OAuthTokenRepository();
+        var authorizer = new Authorizer(config, accounts, organizationRows, permissionRows, robotRows, oauthRows);
+        var usage = new UsageLogger(vertx, pool);
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var box = new SecretBox(secrets.databaseKey());
         var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),

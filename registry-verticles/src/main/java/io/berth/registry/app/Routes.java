@@ -67,7 +67,8 @@ final class Routes {
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         var apiAuth = new ApiAuth(s.config(), s.oauthTokens(), s.sessions());
         api.route().handler(apiAuth::handle);
-        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth);
+        var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth,
+                s.organizations());
         userApi.mount(api);
         var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
         sessionApi.mount(api);

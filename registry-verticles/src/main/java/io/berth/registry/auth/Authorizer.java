@@ -24,14 +24,16 @@ public final class Authorizer {
     private final OrganizationRepository organizations;
     private final PermissionRepository permissions;
     private final RobotRepository robots;
+    private final OAuthTokenRepository oauthTokens;
 
     public Authorizer(BerthConfig config, AccountRepository accounts, OrganizationRepository organizations,
-                      PermissionRepository permissions, RobotRepository robots) {
+                      PermissionRepository permissions, RobotRepository robots, OAuthTokenRepository oauthTokens) {
         this.config = config;
         this.accounts = accounts;
         this.organizations = organizations;
         this.permissions = permissions;
         this.robots = robots;
+        this.oauthTokens = oauthTokens;
     }
 
     /** The caller's effective role on an existing repository. */
@@ -107,7 +109,8 @@ public final class Authorizer {
 
     /**
      * The caller as the database knows it now, or null when what it signed in with no longer holds: the account is
-     * gone, disabled or became an organization, a robot's owner is disabled or its token was regenerated. Surfaces
+     * gone, disabled or became an organization, a robot's owner is disabled or its token was regenerated, an OAuth
+     * token was revoked or expired. Surfaces
      * that trust a credential for a while (the /v2 bearer token) ask this on every request.
      */
     public Future<Identity> current(SqlClient db, Identity who) {
@@ -116,8 +119,11 @@ public final class Authorizer {
             return robots.find(db, who.username()).map(robot -> robot != null && robot.id() == who.accountId()
                     && robot.ownerEnabled() && String.valueOf(robot.generation()).equals(who.credential()) ? who : null);
         }
-        return accounts.findById(db, who.accountId()).map(account -> account != null && account.isUser()
-                && account.enabled() && account.username().equals(who.username()) ? who : null);
+        Future<Boolean> credentialLive = who.kind() == Identity.Kind.OAUTH && who.credential() != null
+                ? oauthTokens.isLive(db, Long.parseLong(who.credential())) : Future.succeededFuture(true);
+        return credentialLive.compose(live -> !live ? Future.succeededFuture(null)
+                : accounts.findById(db, who.accountId()).map(account -> account != null && account.isUser()
+                        && account.enabled() && account.username().equals(who.username()) ? who : null));
     }
 
     /** The caller's strongest team role in the organization, or null (also when the namespace is no organization). */

@@ -55,6 +55,12 @@ public final class OAuthTokenRepository {
                 });
     }
 
+    /** Whether the token still exists (not revoked) and has not expired. */
+    public Future<Boolean> isLive(SqlClient db, long tokenId) {
+        return db.preparedQuery("SELECT EXISTS (SELECT 1 FROM oauth_access_token WHERE id = $1 AND expires_at > now())")
+                .execute(Tuple.of(tokenId)).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     public Future<Void> touch(SqlClient db, long tokenId) {
         return db.preparedQuery("UPDATE oauth_access_token SET last_accessed = now() WHERE id = $1")
                 .execute(Tuple.of(tokenId)).mapEmpty();

@@ -54,7 +54,8 @@ public final class OAuthTokens {
                 return Future.succeededFuture(null);
             }
             Set<String> scopes = Set.copyOf(java.util.Arrays.asList(stored.scope().split("[ ,]+")));
-            var identity = new Identity(stored.accountId(), stored.username(), Identity.Kind.OAUTH, scopes);
+            var identity = new Identity(stored.accountId(), stored.username(), Identity.Kind.OAUTH, scopes,
+                    String.valueOf(stored.id()));
             boolean stale = stored.lastAccessed() == null
                     || stored.lastAccessed().isBefore(OffsetDateTime.now().minus(ACCESS_RESOLUTION));
             return stale ? tokens.touch(pool, stored.id()).map(identity) : Future.succeededFuture(identity);

@@ -145,6 +145,25 @@ public final class OrganizationRepository {
                 .map(rows -> Sql.list(rows, AccountRepository::map));
     }
 
+    /** An organization an account belongs to, with the strongest role its teams give it there. */
+    public record Membership(Account organization, String role) {}
+
+    /** The organizations the account is in a team of, by name. */
+    public Future<List<Membership>> memberships(SqlClient db, long accountId) {
+        return db.preparedQuery("SELECT " + AccountRepository.columns("o") + """
+                        , min(CASE t.role WHEN 'admin' THEN 0 WHEN 'creator' THEN 1 ELSE 2 END)
+                        FROM team t JOIN team_member m ON m.team_id = t.id JOIN account o ON o.id = t.organization_id
+                        WHERE m.account_id = $1
+                        GROUP BY o.id ORDER BY o.username""")
+                .execute(Tuple.of(accountId))
+                .map(rows -> Sql.list(rows, r -> new Membership(AccountRepository.map(r),
+                        switch (r.getInteger(r.size() - 1)) {
+                            case 0 -> "admin";
+                            case 1 -> "creator";
+                            default -> "member";
+                        })));
+    }
+
     /** Every account in a team of the organization, each with its teams' names, by name. */
     public Future<Map<Account, List<String>>> members(SqlClient db, long organizationId) {
         return db.preparedQuery("SELECT " + AccountRepository.columns("a") + """

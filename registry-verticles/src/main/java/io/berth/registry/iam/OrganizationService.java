@@ -92,6 +92,12 @@ public final class OrganizationService {
     }
 
     /** The organization named, or a 404. */
+    /** The organizations the caller belongs to, for its user view. */
+    public Future<List<OrganizationRepository.Membership>> memberships(Identity who) {
+        if (who.anonymous() || who.robot()) return Future.succeededFuture(List.of());
+        return organizations.memberships(pool, who.accountId());
+    }
+
     public Future<Account> find(String name) {
         return accounts.findByUsername(pool, name).compose(account -> account == null || !account.isOrganization()
                 ? Fail.notFound("Not Found") : Future.succeededFuture(account));

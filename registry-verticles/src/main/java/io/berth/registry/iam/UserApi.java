@@ -30,9 +30,11 @@ public final class UserApi {
     private final CredentialService credentials;
     private final Authorizer authorizer;
     private final ApiAuth auth;
+    private final OrganizationService organizations;
 
     public UserApi(BerthConfig config, UserService users, NamespaceService namespaces, CredentialService credentials,
-                   Authorizer authorizer, ApiAuth auth) {
+                   Authorizer authorizer, ApiAuth auth, OrganizationService organizations) {
+        this.organizations = organizations;
         this.config = config;
         this.users = users;
         this.namespaces = namespaces;
@@ -149,7 +151,16 @@ public final class UserApi {
     }
 
     private Future<JsonObject> view(Account account, Identity who) {
-        return users.profile(account).map(profile -> {
+        var self = new Identity(account.id(), account.username(), Identity.Kind.USER, null);
+        return organizations.memberships(self).compose(memberships -> users.profile(account).map(profile -> {
+            var orgs = new JsonArray();
+            memberships.forEach(m -> orgs.add(new JsonObject()
+                    .put("name", m.organization().username())
+                    .put("avatar", Avatar.of(m.organization()))
+                    .put("can_create_repo", !m.role().equals("member"))
+                    .put("public", false)
+                    .put("is_org_admin", m.role().equals("admin"))
+                    .put("preferred_namespace", false)));
             var view = new JsonObject()
                     .put("anonymous", false)
                     .put("username", account.username())
@@ -170,10 +181,10 @@ public final class UserApi {
                     .put("location", profile.location())
                     .put("is_free_account", true)
                     .put("has_password_set", account.passwordHash() != null)
-                    .put("organizations", new JsonArray());
+                    .put("organizations", orgs);
             if (authorizer.isSuperUser(who)) view.put("super_user", true);
             return view;
-        });
+        }));
     }
 
     private static Identity identityOf(Account account) {

@@ -167,8 +167,12 @@ class ApplicationApiIT {
         assertTrue(entry.getString("last_accessed") != null, "use is recorded");
         assertEquals(200, call("GET", "/api/v1/user/", token, null).statusCode());
 
+        var pull = http.request("/v2/alice/app/tags/list", registryToken).build();
+        assertEquals(200, http.send(pull).statusCode());
+
         assertEquals(204, call("DELETE", tokens + "/" + entry.getString("uuid"), alice, null).statusCode());
         assertEquals(401, call("GET", "/api/v1/user/", token, null).statusCode(), "a revoked token stops at once");
+        assertEquals(401, http.send(pull).statusCode(), "so does a registry token obtained with it");
         assertThrows(IllegalStateException.class, () -> http.token("$oauthtoken", token));
         assertEquals(404, call("DELETE", tokens + "/" + entry.getString("uuid"), alice, null).statusCode());
         assertEquals(404, call("DELETE", tokens + "/not-a-uuid", alice, null).statusCode());

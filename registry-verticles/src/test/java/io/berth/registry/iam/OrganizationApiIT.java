@@ -55,6 +55,11 @@ class OrganizationApiIT {
 
         var view = new JsonObject(http.send(http.request("/api/v1/organization/acme", alice).build()).body());
         assertTrue(view.getBoolean("is_admin"));
+        var mine = new JsonObject(http.send(http.request("/api/v1/user/", alice).build()).body())
+                .getJsonArray("organizations").stream().map(JsonObject.class::cast)
+                .filter(o -> o.getString("name").equals("acme")).findFirst().orElseThrow();
+        assertTrue(mine.getBoolean("is_org_admin"));
+        assertTrue(mine.getBoolean("can_create_repo"));
         assertEquals("ops@acme.test", view.getString("email"));
         var outsider = new JsonObject(http.send(http.request("/api/v1/organization/acme", null).build()).body());
         assertFalse(outsider.getBoolean("is_admin"));
