@@ -23,14 +23,18 @@ import io.berth.registry.iam.TeamService;
 import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.content.LabelRepository;
+import io.berth.registry.content.LabelService;
 import io.berth.registry.content.ManifestRepository;
 import io.berth.registry.content.ManifestService;
 import io.berth.registry.content.TagRepository;
+import io.berth.registry.content.TagService;
 import io.berth.registry.content.BlobRepository;
 import io.berth.registry.content.BlobService;
 import io.berth.registry.content.UploadHashes;
 import io.berth.registry.content.UploadRepository;
 import io.berth.registry.content.UploadService;
+import io.berth.registry.gc.GarbageCollector;
 import io.berth.registry.gc.UploadSweeper;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
@@ -42,7 +46,9 @@ import io.berth.registry.logs.LogPartitionRepository;
 import io.berth.registry.logs.LogRepository;
 import io.berth.registry.logs.LogRetention;
 import io.berth.registry.logs.LogService;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.metrics.Metrics;
 import io.berth.registry.mail.Mailer;
 import io.berth.registry.oci.V2Access;
 import io.berth.registry.oci.V2Challenge;
@@ -90,6 +96,7 @@ public final class Berth {
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
                            Sessions sessions, NamespaceService namespaces, ApplicationService applications,
                            OAuthProvider oauthProvider, SuperuserService superusers,
+                           TagService tags, LabelService labels, Metrics metrics, GarbageCollector garbageCollector,
                            LogService logs, LogExporter logExporter, LogRetention logRetention) {}
 
     public static Future<Berth> start(Vertx vertx, BerthConfig config) {
@@ -128,8 +135,10 @@ public final class Berth {
                 config.preferredUrlScheme().equals("https"));
         var credentials = new CredentialService(config, pool, accounts, robotRows, passwords, oauthTokens, box, usage);
         var mailer = new Mailer(vertx, config.mail());
-        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer, usage);
-        var namespaces = new NamespaceService(pool, authorizer, accounts, organizationRows, oauthTokens, sessions, usage);
+        var namespaces = new NamespaceService(config, pool, authorizer, accounts, organizationRows, oauthTokens,
+                sessions, usage);
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer,
+                namespaces, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, permissionRows,
                 authorizer, credentials, namespaces, usage);
         var permissions = new PermissionService(pool, accounts, organizationRows, permissionRows, organizations, usage);
@@ -143,14 +152,23 @@ public final class Berth {
         var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
         var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
         var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
-        var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
+        var manifestRows = new ManifestRepository();
+        var tagRows = new TagRepository();
+        var labelRows = new LabelRepository();
         var blobRows = new BlobRepository();
+        var tags = new TagService(config.tags(), pool, manifestRows, tagRows, labelRows, blobRows, usage);
+        var labels = new LabelService(config.tags(), pool, manifestRows, labelRows, usage);
+        var manifests = new ManifestService(pool, manifestRows, tagRows, tags, labelRows, storage, config.gc().grace(),
+                usage);
         var uploadRows = new UploadRepository();
         var uploadHashes = new UploadHashes();
         var blobs = new BlobService(pool, blobRows, storage);
         var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
+        var metrics = new Metrics();
+        var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, usage,
+                metrics, config.gc());
         var exports = new ExportRepository();
         var callbacks = new CallbackUrls(vertx, config.usageLog().callbackAllowedHosts());
         var logs = new LogService(vertx, pool, logRows, exports, authorizer, repositories, users, callbacks, storage,
@@ -162,7 +180,7 @@ public final class Berth {
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
                 permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications,
-                oauthProvider, superusers, logs, logExporter, logRetention);
+                oauthProvider, superusers, tags, labels, metrics, garbageCollector, logs, logExporter, logRetention);
     }
 
     private static Future<Router> deploy(Vertx vertx, Services services) {
@@ -173,6 +191,12 @@ public final class Berth {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         return vertx.deployVerticle(() -> new HttpVerticle(router, options), new DeploymentOptions().setInstances(instances))
                 .onSuccess(id -> services.uploadSweeper().start())
+                .onSuccess(id -> {
+                    // garbage collection writes; a read-only registry keeps everything as it is
+                    if (services.config().gc().enabled() && !services.config().readOnly()) {
+                        services.garbageCollector().start();
+                    }
+                })
                 .onSuccess(id -> services.logRetention().start())
                 .onSuccess(id -> services.logExporter().start())
                 .onSuccess(id -> LOG.info("Berth is listening on port {} as {}", services.config().port(),
@@ -191,6 +215,7 @@ public final class Berth {
      */
     public Future<Void> stop() {
         services.uploadSweeper().stop();
+        services.garbageCollector().stop();
         services.logRetention().stop();
         return services.logExporter().stop().eventually(usage::close).eventually(() -> vertx.executeBlocking(() -> {
             database.close();

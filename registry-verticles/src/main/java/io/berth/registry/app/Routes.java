@@ -1,5 +1,8 @@
 package io.berth.registry.app;
 
+import io.berth.registry.content.RepositoryManifestApi;
+import io.berth.registry.content.TagApi;
+import io.berth.registry.gc.GcApi;
 import io.berth.registry.auth.ApplicationApi;
 import io.berth.registry.auth.OAuthApi;
 import io.berth.registry.auth.SessionApi;
@@ -12,6 +15,7 @@ import io.berth.registry.iam.TeamApi;
 import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.logs.LogsApi;
+import io.berth.registry.metrics.MetricsApi;
 import io.berth.registry.repo.RepositoryApi;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
@@ -79,8 +83,14 @@ final class Routes {
         // before the repository API: its nested-name pattern would also match permission paths
         new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
-        if (s.config().featureSuperUsers()) new SuperuserApi(s.superusers(), s.credentials()).mount(api);
-        new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
+        if (s.config().featureSuperUsers()) {
+            new SuperuserApi(s.superusers(), s.credentials()).mount(api);
+            new GcApi(s.garbageCollector(), s.authorizer()).mount(api);
+        }
+        // tag and manifest routes first: the repository routes' name pattern would take /tag/… and /manifest/…
+        new TagApi(s.repositories(), s.tags(), s.config().tags().permanentlyDelete()).mount(api);
+        new RepositoryManifestApi(s.repositories(), s.manifests(), s.labels()).mount(api);
+        new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows(), s.tags()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
 
@@ -95,6 +105,8 @@ final class Routes {
         root.route("/oauth*").subRouter(oauth);
         sessionApi.mountRoot(root);
         userApi.mountRoot(root);
+
+        new MetricsApi(s.metrics()).mount(root);
         return root;
     }
 }

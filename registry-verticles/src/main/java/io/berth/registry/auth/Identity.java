@@ -11,12 +11,14 @@ import java.util.Set;
  */
 public record Identity(Long accountId, String username, Kind kind, Set<String> scopes, String credential,
                        OAuthToken token) {
-    public enum Kind { USER, ROBOT, OAUTH, ANONYMOUS }
+    public enum Kind { USER, ROBOT, OAUTH, ANONYMOUS, SERVICE }
 
     /** The OAuth token a caller acts through, and the application it was issued to. */
     public record OAuthToken(long id, long applicationId, String applicationName, String clientId) {}
 
     public static final Identity ANONYMOUS = new Identity(null, "(anonymous)", Kind.ANONYMOUS, Set.of());
+    /** Berth itself, as the performer of background work (garbage collection, tag expiry) in the usage log. */
+    public static final Identity SERVICE = new Identity(null, "(service)", Kind.SERVICE, Set.of());
 
     public Identity(Long accountId, String username, Kind kind, Set<String> scopes) {
         this(accountId, username, kind, scopes, null, null);
@@ -37,6 +39,7 @@ public record Identity(Long accountId, String username, Kind kind, Set<String> s
             case ROBOT -> "robot";
             case OAUTH -> "oauth";
             case ANONYMOUS -> "anonymous";
+            case SERVICE -> "service";
         };
     }
 

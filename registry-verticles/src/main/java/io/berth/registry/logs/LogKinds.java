@@ -2,9 +2,15 @@ package io.berth.registry.logs;
 
 import java.util.Set;
 
-/** Quay's usage-log kinds (its database seed, quay-api.md §3.10): the only kinds Berth writes or filters by. */
+/**
+ * The usage-log kinds: Quay's (its database seed, quay-api.md §3.10), and the few of Berth's own for what Quay does
+ * not log. Nothing else is written or accepted as a filter, so a misspelt kind fails where it is written.
+ */
 public final class LogKinds {
-    public static final Set<String> ALL = Set.of(
+    /** Berth's own kinds: garbage collection's deletions (Quay's collector logs nothing). */
+    public static final Set<String> BERTH = Set.of("gc_delete_manifests", "gc_delete_blobs");
+
+    public static final Set<String> QUAY = Set.of(
             "user_create", "user_delete", "user_disable", "user_enable", "user_change_email", "user_change_password",
             "user_change_name", "user_change_invoicing", "user_change_tag_expiration", "user_change_metadata",
             "user_generate_client_key", "account_change_plan", "account_change_cc", "account_change_password",
@@ -47,6 +53,6 @@ public final class LogKinds {
     private LogKinds() {}
 
     public static boolean known(String kind) {
-        return ALL.contains(kind);
+        return QUAY.contains(kind) || BERTH.contains(kind);
     }
 }

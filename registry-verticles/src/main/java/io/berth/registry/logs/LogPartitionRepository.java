@@ -22,16 +22,21 @@ public final class LogPartitionRepository {
 
     /** Creates the partitions of the given days that do not exist yet. */
     public Future<Void> ensure(Pool pool, Collection<LocalDate> days) {
-        var sorted = new TreeSet<>(days);
-        return pool.withTransaction(tx -> {
-            Future<Void> chain = tx.query("SELECT pg_advisory_xact_lock(hashtext('berth.usage_log.partitions'))")
-                    .execute().mapEmpty();
-            for (LocalDate day : sorted) {
-                chain = chain.compose(v -> tx.query("CREATE TABLE IF NOT EXISTS %s PARTITION OF usage_log FOR VALUES FROM ('%s') TO ('%s')"
-                        .formatted(name(day), day.atStartOfDay().atOffset(ZoneOffset.UTC),
-                                day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC))).execute().mapEmpty());
-            }
-            return chain;
+        var missing = new TreeSet<>(days);
+        return days(pool).compose(existing -> {
+            existing.forEach(missing::remove);
+            if (missing.isEmpty()) return Future.succeededFuture();
+            return pool.withTransaction(tx -> {
+                Future<Void> chain = tx.query("SELECT pg_advisory_xact_lock(hashtext('berth.usage_log.partitions'))")
+                        .execute().mapEmpty();
+                for (LocalDate day : missing) {
+                    // IF NOT EXISTS: another node may have made it since the check
+                    chain = chain.compose(v -> tx.query("CREATE TABLE IF NOT EXISTS %s PARTITION OF usage_log FOR VALUES FROM ('%s') TO ('%s')"
+                            .formatted(name(day), day.atStartOfDay().atOffset(ZoneOffset.UTC),
+                                    day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC))).execute().mapEmpty());
+                }
+                return chain;
+            });
         });
     }
 

@@ -1,28 +1,25 @@
 package io.berth.registry.logs;
 
+import io.berth.registry.http.Dates;
 import io.berth.registry.iam.Avatar;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /** Usage-log entries in Quay's JSON shape (quay-api.md §3.10). */
 final class LogView {
-    /** Quay's dates: RFC 2822 in UTC, written {@code -0000}. */
-    private static final DateTimeFormatter RFC_2822 =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss '-0000'", Locale.ENGLISH);
+    private static final java.util.Set<String> PERSONS = java.util.Set.of("user", "robot", "oauth");
 
     private LogView() {}
 
     static String date(OffsetDateTime time) {
-        return RFC_2822.format(time.withOffsetSameInstant(ZoneOffset.UTC));
+        return Dates.rfc2822(time);
     }
 
     /**
      * {@code {kind, metadata, ip, datetime, performer?, namespace?}}. Robots and OAuth callers render as users (a
-     * robot with {@code is_robot}); anonymous entries have no performer.
+     * robot with {@code is_robot}); anonymous entries and Berth's own services (garbage collection) have no performer.
      */
     static JsonObject entry(LogRepository.StoredEntry e, boolean withNamespace) {
         var out = new JsonObject()
@@ -30,7 +27,7 @@ final class LogView {
                 .put("metadata", e.metadata())
                 .put("ip", e.ip())
                 .put("datetime", date(e.createdAt()));
-        if (e.performerName() != null && !e.performerKind().equals("anonymous")) {
+        if (e.performerName() != null && PERSONS.contains(e.performerKind())) {
             boolean robot = e.performerKind().equals("robot");
             out.put("performer", new JsonObject().put("kind", "user").put("name", e.performerName())
                     .put("is_robot", robot)

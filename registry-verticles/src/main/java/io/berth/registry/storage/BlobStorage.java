@@ -20,6 +20,12 @@ public interface BlobStorage {
     /** Writes {@code length} bytes of the blob from {@code offset} to the response, which the caller has headed. */
     Future<Void> send(Digest digest, HttpServerResponse response, long offset, long length);
 
+    /**
+     * The whole blob, for small ones a registry reads itself (image configs): null when storage does not hold it;
+     * fails when it is larger than {@code maxBytes}.
+     */
+    Future<Buffer> read(Digest digest, int maxBytes);
+
     /** Removes the blob; removing a missing blob succeeds. */
     Future<Void> delete(Digest digest);
 

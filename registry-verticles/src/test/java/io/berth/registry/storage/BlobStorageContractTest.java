@@ -75,11 +75,22 @@ public abstract class BlobStorageContractTest {
     void missingThingsAreEmptyNotErrors() throws Exception {
         Digest digest = Digester.sha256(new byte[]{1});
         assertNull(await(storage.size(digest)));
+        assertNull(await(storage.read(digest, 100)));
         await(storage.delete(digest));
         String id = UUID.randomUUID().toString();
         assertEquals(0L, await(storage.uploadSize(id)));
         await(storage.deleteUpload(id));
         assertEquals(Digester.sha256(new byte[0]), await(storage.digestUpload(id, "sha256")));
+    }
+
+    @Test
+    void smallBlobsAreReadWholeAndLargerOnesRefused() throws Exception {
+        byte[] bytes = random(3000, 9);
+        Digest digest = store(bytes);
+        assertArrayEquals(bytes, await(storage.read(digest, 3000)).getBytes());
+        assertThrows(Exception.class, () -> await(storage.read(digest, 2999)));
+        await(storage.delete(digest));
+        assertNull(await(storage.read(digest, 3000)));
     }
 
     @Test

@@ -107,6 +107,13 @@ public final class Fixtures {
         }
     }
 
+    /** The kinds of the usage-log entries of a repository, oldest first. */
+    public List<String> logKinds(long repositoryId) {
+        flushUsageLog();
+        return query("SELECT kind FROM usage_log WHERE repository_id = $1 ORDER BY id", Tuple.of(repositoryId))
+                .stream().map(r -> r.getString(0)).toList();
+    }
+
     /** Writes pending usage-log entries now. */
     public void flushUsageLog() {
         try {

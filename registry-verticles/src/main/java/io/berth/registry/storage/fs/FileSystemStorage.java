@@ -74,6 +74,19 @@ public final class FileSystemStorage implements BlobStorage {
     }
 
     @Override
+    public Future<Buffer> read(Digest digest, int maxBytes) {
+        String path = blobPath(digest).toString();
+        return size(digest).compose(size -> {
+            if (size == null) return Future.succeededFuture();
+            if (size > maxBytes) {
+                return Future.failedFuture(new IOException("blob " + digest + " has " + size + " bytes, more than "
+                        + maxBytes));
+            }
+            return vertx.fileSystem().readFile(path);
+        });
+    }
+
+    @Override
     public Future<Void> delete(Digest digest) {
         return deleteIfExists(blobPath(digest));
     }
