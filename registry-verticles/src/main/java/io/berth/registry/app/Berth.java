@@ -23,14 +23,18 @@ import io.berth.registry.iam.TeamService;
 import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.content.LabelRepository;
+import io.berth.registry.content.LabelService;
 import io.berth.registry.content.ManifestRepository;
 import io.berth.registry.content.ManifestService;
 import io.berth.registry.content.TagRepository;
+import io.berth.registry.content.TagService;
 import io.berth.registry.content.BlobRepository;
 import io.berth.registry.content.BlobService;
 import io.berth.registry.content.UploadHashes;
 import io.berth.registry.content.UploadRepository;
 import io.berth.registry.content.UploadService;
+import io.berth.registry.gc.GarbageCollector;
 import io.berth.registry.gc.UploadSweeper;
 import io.berth.model.build.ProtocolCodec;
 import io.berth.registry.build.BuildApi;
@@ -46,7 +50,16 @@ import io.berth.registry.build.WorkerGateway;
 import io.berth.registry.db.Database;
 import io.berth.registry.http.RequestIds;
 import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.logs.CallbackUrls;
+import io.berth.registry.logs.ExportRepository;
+import io.berth.registry.logs.LogExporter;
+import io.berth.registry.logs.LogPartitionRepository;
+import io.berth.registry.logs.LogRepository;
+import io.berth.registry.logs.LogRetention;
+import io.berth.registry.logs.LogService;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.logs.UsageLogger;
+import io.berth.registry.metrics.Metrics;
 import io.berth.registry.mail.Mailer;
 import io.berth.registry.oci.V2Access;
 import io.berth.registry.oci.V2Challenge;
@@ -73,13 +86,16 @@ public final class Berth {
     private final Database database;
     private final UsageLogger usage;
     private final Services services;
+    private final Router router;
     private final String localWorker;
 
-    private Berth(Vertx vertx, Database database, UsageLogger usage, Services services, String localWorker) {
+    private Berth(Vertx vertx, Database database, UsageLogger usage, Services services, Router router,
+                  String localWorker) {
         this.vertx = vertx;
         this.database = database;
         this.usage = usage;
         this.services = services;
+        this.router = router;
         this.localWorker = localWorker;
     }
 
@@ -94,6 +110,8 @@ public final class Berth {
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
                            Sessions sessions, NamespaceService namespaces, ApplicationService applications,
                            OAuthProvider oauthProvider, SuperuserService superusers,
+                           TagService tags, LabelService labels, Metrics metrics, GarbageCollector garbageCollector,
+                           LogService logs, LogExporter logExporter, LogRetention logRetention,
                            UserFileService userFiles, BuildService builds, BuildQueue buildQueue,
                            BuildManager buildManager, WorkerGateway workerGateway, String clusterSecret) {}
 
@@ -103,7 +121,9 @@ public final class Berth {
                 .compose(secrets -> Database.open(vertx, config).compose(db -> {
                     try {
                         Services services = wire(vertx, config, secrets, db);
-                        return deploy(vertx, services).map(worker -> new Berth(vertx, db, services.usage(), services, worker))
+                        return deploy(vertx, services).compose(router -> LocalWorker.deploy(vertx, config,
+                                        services.clusterSecret())
+                                        .map(worker -> new Berth(vertx, db, services.usage(), services, router, worker)))
                                 .onFailure(err -> db.close());
                     } catch (RuntimeException e) {
                         db.close();
@@ -126,15 +146,19 @@ public final class Berth {
         var buildRows = new BuildRepository();
         var authorizer = new Authorizer(config, accounts, organizationRows, permissionRows, robotRows, oauthRows,
                 buildRows);
-        var usage = new UsageLogger(vertx, pool);
+        var logRows = new LogRepository();
+        var logPartitions = new LogPartitionRepository();
+        var usage = new UsageLogger(vertx, pool, logRows, logPartitions, config.usageLog().enabled());
         var oauthTokens = new OAuthTokens(pool, oauthRows);
         var box = new SecretBox(secrets.databaseKey());
         var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
                 config.preferredUrlScheme().equals("https"));
         var credentials = new CredentialService(config, pool, accounts, robotRows, passwords, oauthTokens, box, usage);
         var mailer = new Mailer(vertx, config.mail());
-        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer, usage);
-        var namespaces = new NamespaceService(pool, authorizer, accounts, organizationRows, oauthTokens, sessions, usage);
+        var namespaces = new NamespaceService(config, pool, authorizer, accounts, organizationRows, oauthTokens,
+                sessions, usage);
+        var users = new UserService(config, pool, accounts, passwords, oauthRows, oauthTokens, sessions, mailer,
+                namespaces, usage);
         var organizations = new OrganizationService(config, pool, accounts, organizationRows, permissionRows,
                 authorizer, credentials, namespaces, usage);
         var permissions = new PermissionService(pool, accounts, organizationRows, permissionRows, organizations, usage);
@@ -148,14 +172,31 @@ public final class Berth {
         var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
         var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
         var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
-        var manifests = new ManifestService(pool, new ManifestRepository(), new TagRepository(), usage);
+        var manifestRows = new ManifestRepository();
+        var tagRows = new TagRepository();
+        var labelRows = new LabelRepository();
         var blobRows = new BlobRepository();
+        var tags = new TagService(config.tags(), pool, manifestRows, tagRows, labelRows, blobRows, usage);
+        var labels = new LabelService(config.tags(), pool, manifestRows, labelRows, usage);
+        var manifests = new ManifestService(pool, manifestRows, tagRows, tags, labelRows, storage, config.gc().grace(),
+                usage);
         var uploadRows = new UploadRepository();
         var uploadHashes = new UploadHashes();
         var blobs = new BlobService(pool, blobRows, storage);
         var uploads = new UploadService(vertx, pool, uploadRows, blobRows, storage, uploadHashes,
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
+        var metrics = new Metrics();
+        var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, usage,
+                metrics, config.gc());
+        var exports = new ExportRepository();
+        var callbacks = new CallbackUrls(vertx, config.usageLog().callbackAllowedHosts());
+        var logs = new LogService(vertx, pool, logRows, exports, authorizer, repositories, users, callbacks, storage,
+                mailer);
+        var logExporter = new LogExporter(vertx, pool, exports, logRows, storage, callbacks, usage, mailer,
+                config.baseUrl(), config.usageLog().exportLifetime());
+        var logRetention = new LogRetention(vertx, pool, logRows, logPartitions, exports, storage,
+                config.usageLog().retention(), config.usageLog().exportLifetime());
         // a standalone node's only worker runs in-process, so a secret of the moment is enough
         String clusterSecret = config.cluster() != null ? config.cluster().secret()
                 : java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
@@ -170,11 +211,12 @@ public final class Berth {
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
                 permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications,
-                oauthProvider, superusers, userFiles, builds, buildQueue, buildManager, workerGateway, clusterSecret);
+                oauthProvider, superusers, tags, labels, metrics, garbageCollector, logs, logExporter, logRetention,
+                userFiles, builds, buildQueue, buildManager, workerGateway, clusterSecret);
     }
 
-    /** Deploys the HTTP verticles and background work; the answer is the in-process worker's deployment, or null. */
-    private static Future<String> deploy(Vertx vertx, Services services) {
+    /** Deploys the HTTP verticles and background work; the in-process build worker comes after, in {@link #start}. */
+    private static Future<Router> deploy(Vertx vertx, Services services) {
         Router router = Routes.build(vertx, services);
         router.route().order(-1000).handler(RequestIds::assign);
         var options = new HttpServerOptions().setPort(services.config().port()).setCompressionSupported(false)
@@ -183,23 +225,40 @@ public final class Berth {
         boolean builds = services.config().builds().enabled();
         return vertx.deployVerticle(() -> new HttpVerticle(router, options), new DeploymentOptions().setInstances(instances))
                 .onSuccess(id -> services.uploadSweeper().start())
+                .onSuccess(id -> {
+                    // garbage collection writes; a read-only registry keeps everything as it is
+                    if (services.config().gc().enabled() && !services.config().readOnly()) {
+                        services.garbageCollector().start();
+                    }
+                })
+                .onSuccess(id -> services.logRetention().start())
+                .onSuccess(id -> services.logExporter().start())
                 .onSuccess(id -> LOG.info("Berth is listening on port {} as {}", services.config().port(),
                         services.config().baseUrl()))
                 .compose(id -> builds ? services.workerGateway().start() : Future.succeededFuture())
                 .onSuccess(v -> {
                     if (builds) services.buildManager().start();
                 })
-                .compose(v -> LocalWorker.deploy(vertx, services.config(), services.clusterSecret()));
+                .map(router);
     }
 
     public Services services() { return services; }
 
-    /** Flushes pending log entries, then closes the database (stopping an embedded PostgreSQL). */
+    /** Every route of the node (tests enumerate them). */
+    public Router router() { return router; }
+
+    /**
+     * Lets the export in hand finish, flushes pending log entries, then closes the database (stopping an embedded
+     * PostgreSQL).
+     */
     public Future<Void> stop() {
         services.uploadSweeper().stop();
+        services.garbageCollector().stop();
+        services.logRetention().stop();
         Future<Void> worker = localWorker == null ? Future.succeededFuture() : vertx.undeploy(localWorker);
         return worker.eventually(() -> services.workerGateway().stop())
                 .eventually(() -> services.buildManager().stop())
+                .eventually(() -> services.logExporter().stop())
                 .eventually(usage::close).eventually(() -> vertx.executeBlocking(() -> {
             database.close();
             return null;

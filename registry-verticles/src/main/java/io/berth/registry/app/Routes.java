@@ -1,5 +1,8 @@
 package io.berth.registry.app;
 
+import io.berth.registry.content.RepositoryManifestApi;
+import io.berth.registry.content.TagApi;
+import io.berth.registry.gc.GcApi;
 import io.berth.registry.auth.ApplicationApi;
 import io.berth.registry.auth.OAuthApi;
 import io.berth.registry.auth.SessionApi;
@@ -13,6 +16,8 @@ import io.berth.registry.iam.RobotApi;
 import io.berth.registry.iam.TeamApi;
 import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
+import io.berth.registry.logs.LogsApi;
+import io.berth.registry.metrics.MetricsApi;
 import io.berth.registry.repo.RepositoryApi;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
@@ -30,7 +35,8 @@ import io.vertx.ext.web.Router;
 
 /**
  * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST), /oauth (Berth as an
- * OAuth provider) and the few browser pages Quay keeps at the root ({@code /csrf_token}, {@code /confirm}).
+ * OAuth provider), /exportedlogs (the downloads of usage-log exports) and the few browser pages Quay keeps at the
+ * root ({@code /csrf_token}, {@code /confirm}).
  */
 final class Routes {
     private Routes() {}
@@ -43,7 +49,7 @@ final class Routes {
             ctx.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
             ctx.next();
         });
-        v2.route().failureHandler(new V2FailureHandler(s.challenge()));
+        v2.route().failureHandler(new V2FailureHandler(s.challenge(), s.usage()));
         new TokenApi(s.config(), s.credentials(), s.tokens(), s.repositories(), s.authorizer(), s.database().pool(),
                 s.challenge()).mount(v2);
         // a manifest PUT's body is read (and size-limited) before the asynchronous token check
@@ -65,6 +71,14 @@ final class Routes {
         api.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         var apiAuth = new ApiAuth(s.config(), s.oauthTokens(), s.sessions());
         api.route().handler(apiAuth::handle);
+        if (s.config().builds().enabled()) {
+            // before the usage-log and repository routes, whose nested repository names would take the build paths
+            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles(), s.robots()).mount(api);
+            new UserFileApi(s.userFiles()).mount(vertx, root, s.config().baseUrl());
+        }
+        var logsApi = new LogsApi(s.logs(), s.config().usageLog());
+        // before the repository routes, whose nested repository names would take .../logs for a name
+        logsApi.mount(api);
         var userApi = new UserApi(s.config(), s.users(), s.namespaces(), s.credentials(), s.authorizer(), apiAuth,
                 s.organizations());
         userApi.mount(api);
@@ -76,21 +90,30 @@ final class Routes {
         // before the repository API: its nested-name pattern would also match permission paths
         new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
-        if (s.config().featureSuperUsers()) new SuperuserApi(s.superusers(), s.credentials()).mount(api);
-        if (s.config().builds().enabled()) {
-            // before the repository API, whose repository path pattern would take the build paths too
-            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles(), s.robots()).mount(api);
-            new UserFileApi(s.userFiles()).mount(vertx, root, s.config().baseUrl());
+        if (s.config().featureSuperUsers()) {
+            new SuperuserApi(s.superusers(), s.credentials()).mount(api);
+            new GcApi(s.garbageCollector(), s.authorizer()).mount(api);
         }
-        new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows()).mount(api);
+        // tag and manifest routes first: the repository routes' name pattern would take /tag/… and /manifest/…
+        new TagApi(s.repositories(), s.tags(), s.config().tags().permanentlyDelete()).mount(api);
+        new RepositoryManifestApi(s.repositories(), s.manifests(), s.labels()).mount(api);
+        new RepositoryApi(s.database().pool(), s.repositories(), s.repositoryRows(), s.tags()).mount(api);
         api.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/api/v1*").subRouter(api);
+
+        Router exported = Router.router(vertx);
+        exported.route().failureHandler(new ApiFailureHandler(s.config().baseUrl()));
+        logsApi.mountDownload(exported);
+        exported.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
+        root.route("/exportedlogs*").subRouter(exported);
 
         Router oauth = Router.router(vertx);
         new OAuthApi(s.oauthProvider(), apiAuth).mount(oauth);
         root.route("/oauth*").subRouter(oauth);
         sessionApi.mountRoot(root);
         userApi.mountRoot(root);
+
+        new MetricsApi(s.metrics()).mount(root);
         return root;
     }
 }

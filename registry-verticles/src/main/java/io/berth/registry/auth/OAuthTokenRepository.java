@@ -30,7 +30,8 @@ public final class OAuthTokenRepository {
 
     /** A stored token: who it acts for and with which scopes. */
     public record StoredToken(long id, long accountId, String username, String tokenHash, String scope,
-                              OffsetDateTime expiresAt, OffsetDateTime lastAccessed) {}
+                              OffsetDateTime expiresAt, OffsetDateTime lastAccessed, long applicationId,
+                              String applicationName, String clientId) {}
 
     /** A token as its application's admins see it (never its secret). */
     public record TokenView(UUID uuid, String name, String scope, OffsetDateTime expiresAt, OffsetDateTime created,
@@ -43,15 +44,18 @@ public final class OAuthTokenRepository {
     /** The token of that lookup name, if it acts for an enabled user. */
     public Future<StoredToken> findByName(SqlClient db, String tokenName) {
         return db.preparedQuery("""
-                        SELECT t.id, t.account_id, a.username, t.token_hash, t.scope, t.expires_at, t.last_accessed
+                        SELECT t.id, t.account_id, a.username, t.token_hash, t.scope, t.expires_at, t.last_accessed,
+                               t.application_id, app.name, app.client_id
                         FROM oauth_access_token t JOIN account a ON a.id = t.account_id
+                        JOIN oauth_application app ON app.id = t.application_id
                         WHERE t.token_name = $1 AND a.enabled AND a.kind = 'user'""")
                 .execute(Tuple.of(tokenName))
                 .map(rows -> {
                     if (rows.size() == 0) return null;
                     var r = rows.iterator().next();
                     return new StoredToken(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
-                            r.getString(4), r.getOffsetDateTime(5), r.getOffsetDateTime(6));
+                            r.getString(4), r.getOffsetDateTime(5), r.getOffsetDateTime(6), r.getLong(7),
+                            r.getString(8), r.getString(9));
                 });
     }
 

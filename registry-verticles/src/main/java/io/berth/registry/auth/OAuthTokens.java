@@ -55,7 +55,8 @@ public final class OAuthTokens {
             }
             Set<String> scopes = Set.copyOf(java.util.Arrays.asList(stored.scope().split("[ ,]+")));
             var identity = new Identity(stored.accountId(), stored.username(), Identity.Kind.OAUTH, scopes,
-                    String.valueOf(stored.id()));
+                    String.valueOf(stored.id()), new Identity.OAuthToken(stored.id(), stored.applicationId(),
+                            stored.applicationName(), stored.clientId()));
             boolean stale = stored.lastAccessed() == null
                     || stored.lastAccessed().isBefore(OffsetDateTime.now().minus(ACCESS_RESOLUTION));
             return stale ? tokens.touch(pool, stored.id()).map(identity) : Future.succeededFuture(identity);

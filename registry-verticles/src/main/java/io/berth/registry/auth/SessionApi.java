@@ -69,6 +69,9 @@ public final class SessionApi {
         Sessions.Session session = ApiAuth.session(ctx);
         credentials.password(who.username(), password)
                 .compose(login -> {
+                    // re-entering the password is a login to audit like any other
+                    credentials.audit(login, who.username(), "quayauth", Http.clientIp(ctx),
+                            ctx.request().getHeader("User-Agent"));
                     if (!login.ok()) {
                         return Future.failedFuture(new BerthException(ErrorCode.DENIED, login.failure(),
                                 Map.of("invalidCredentials", true)));

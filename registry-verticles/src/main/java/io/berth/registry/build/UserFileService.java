@@ -104,9 +104,11 @@ public final class UserFileService {
                 .compose(sink -> {
                     Digest digest = digester.digest();
                     long size = sink.written();
-                    return storage.commitUpload(scratch, digest)
-                            .compose(x -> pool.withTransaction(tx -> blobs.insert(tx, digest, size)
-                                    .compose(y -> files.uploaded(tx, file.id(), digest.toString(), size))))
+                    // the bytes move into place while the blob row is locked, as uploads do, so garbage collection
+                    // cannot remove them; the user file's reference keeps it from collecting the blob later
+                    return pool.withTransaction(tx -> blobs.store(tx, digest, size)
+                                    .compose(x -> storage.commitUpload(scratch, digest))
+                                    .compose(x -> files.uploaded(tx, file.id(), digest.toString(), size)))
                             .compose(first -> first ? Future.<Void>succeededFuture()
                                     : Future.failedFuture(new BerthException(ErrorCode.CONFLICT,
                                             "The file was uploaded already")));

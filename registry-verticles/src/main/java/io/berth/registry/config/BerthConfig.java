@@ -41,7 +41,10 @@ public record BerthConfig(
         String databaseSecretKey,
         Path instanceServiceKeyLocation,
         Mail mail,
-        Builds builds,
+        Tags tags,
+        Gc gc,
+        UsageLogConfig usageLog,
+Builds builds,
         Cluster cluster) {
 
     /**
@@ -62,6 +65,22 @@ public record BerthConfig(
     /** SMTP settings; mailing is on when {@code FEATURE_MAILING} is and a {@code MAIL_SERVER} is configured. */
     public record Mail(boolean enabled, String server, int port, boolean useTls, String username, String password,
                        String defaultSender) {}
+
+    /**
+     * Tag lifecycle: whether tags may be removed from the time machine ({@code PERMANENTLY_DELETE_TAGS}), the bounds of
+     * a tag expiration ({@code LABELED_EXPIRATION_MINIMUM/MAXIMUM}), and the label key prefixes the API refuses
+     * (Quay's defaults plus {@code LABEL_KEY_RESERVED_PREFIXES}).
+     */
+    public record Tags(boolean permanentlyDelete, Duration expirationMinimum, Duration expirationMaximum,
+                       List<String> reservedLabelPrefixes) {}
+
+    /**
+     * Garbage collection: whether it runs in the background ({@code FEATURE_GARBAGE_COLLECTION}) and how often
+     * ({@code GARBAGE_COLLECTION_FREQUENCY}); {@code grace} ({@code PUSH_TEMP_TAG_EXPIRATION_SEC}) is how long a blob
+     * link and a manifest pushed by digest are kept without a manifest or tag referencing them, for the push that is
+     * about to.
+     */
+    public record Gc(boolean enabled, Duration frequency, Duration grace) {}
 
     /** The base URL clients are told to use, e.g. {@code http://localhost:8080}. */
     public String baseUrl() {

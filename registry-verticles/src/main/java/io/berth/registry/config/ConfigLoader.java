@@ -28,6 +28,11 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("^([0-9]+)(w|d|h|m|s)$");
     private static final Pattern SIZE = Pattern.compile("^([0-9]+)(G|M)$");
 
+    /** Label key prefixes reserved for the registry and the ecosystem (Quay's list); the API refuses them. */
+    private static final List<String> RESERVED_LABEL_PREFIXES = List.of("com.docker.", "io.docker.",
+            "org.dockerproject.", "org.opencontainers.", "io.cncf.", "io.kubernetes.", "io.k8s.", "io.quay",
+            "com.coreos", "com.tectonic", "internal", "quay");
+
     /** Keys Berth reads. */
     private static final Set<String> USED = Set.of(
             "SERVER_HOSTNAME", "PREFERRED_URL_SCHEME", "DB_URI", "DISTRIBUTED_STORAGE_CONFIG",
@@ -38,10 +43,14 @@ public final class ConfigLoader {
             "ACTION_LOG_AUDIT_LOGINS", "ACTION_LOG_AUDIT_LOGIN_FAILURES", "FEATURE_DIRECT_LOGIN", "FRESH_LOGIN_TIMEOUT",
             "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
             "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_MAILING", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
-            "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
+            "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PERMANENTLY_DELETE_TAGS",
+            "LABELED_EXPIRATION_MINIMUM", "LABELED_EXPIRATION_MAXIMUM", "LABEL_KEY_RESERVED_PREFIXES",
+            "FEATURE_GARBAGE_COLLECTION", "GARBAGE_COLLECTION_FREQUENCY", "PUSH_TEMP_TAG_EXPIRATION_SEC",
+            "FEATURE_LOG_EXPORT", "FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL", "EXPORT_ACTION_LOGS_SECONDS",
             "FEATURE_BUILD_SUPPORT", "FEATURE_READER_BUILD_LOGS", "DEFAULT_NAMESPACE_MAXIMUM_BUILD_COUNT",
             // Berth's own keys
-            "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION", "BUILD_LEASE", "BUILD_LOCAL_WORKER", "BUILD_DOCKER_HOST",
+            "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION", "ACTION_LOG_ENABLED", "ACTION_LOG_RETENTION",
+            "CALLBACK_ALLOWED_HOSTS", "BUILD_LEASE", "BUILD_LOCAL_WORKER", "BUILD_DOCKER_HOST",
             "CLUSTER_MEMBERS", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_SECRET");
 
     /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
@@ -52,13 +61,12 @@ public final class ConfigLoader {
             "FEATURE_CHANGE_TAG_EXPIRATION", "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
             "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
             "FEATURE_REPO_MIRROR", "FEATURE_TEAM_SYNCING", "FEATURE_USER_LOG_ACCESS", "FEATURE_USER_METADATA",
-            "FEATURE_LOG_EXPORT", "FEATURE_GARBAGE_COLLECTION", "FEATURE_ADVERTISE_V2", "FEATURE_QUOTA_MANAGEMENT",
-            "FEATURE_PERMANENTLY_DELETE_TAGS", "PERMANENTLY_DELETE_TAGS", "FEATURE_RESTRICTED_USERS", "ENTERPRISE_LOGO_URL",
+            "FEATURE_ADVERTISE_V2", "FEATURE_QUOTA_MANAGEMENT",
+            "FEATURE_PERMANENTLY_DELETE_TAGS", "FEATURE_RESTRICTED_USERS", "ENTERPRISE_LOGO_URL",
             "REGISTRY_TITLE", "REGISTRY_TITLE_SHORT", "SETUP_COMPLETE", "USE_CDN", "USERFILES_LOCATION", "USERFILES_PATH",
-            "LOG_ARCHIVE_LOCATION", "LOG_ARCHIVE_PATH", "LOGS_MODEL", "LOGS_MODEL_CONFIG", "PUSH_TEMP_TAG_EXPIRATION_SEC",
+            "LOG_ARCHIVE_LOCATION", "LOG_ARCHIVE_PATH", "LOGS_MODEL", "LOGS_MODEL_CONFIG",
             "CREATE_NAMESPACE_ON_PUSH", "ALLOW_PULLS_WITHOUT_STRICT_LOGGING", "EXTERNAL_TLS_TERMINATION",
-            "TESTING", "GLOBAL_READONLY_SUPER_USERS", "FEATURE_SUPERUSERS_FULL_ACCESS", "BROWSER_API_CALLS_XHR_ONLY",
-            "LABELED_EXPIRATION_MINIMUM", "LABELED_EXPIRATION_MAXIMUM");
+            "TESTING", "GLOBAL_READONLY_SUPER_USERS", "FEATURE_SUPERUSERS_FULL_ACCESS", "BROWSER_API_CALLS_XHR_ONLY");
 
     private ConfigLoader() {}
 
@@ -144,6 +152,18 @@ public final class ConfigLoader {
                 r.string("DATABASE_SECRET_KEY", null),
                 keyLocation(r.string("INSTANCE_SERVICE_KEY_LOCATION", null)),
                 mail(r),
+                tags(r),
+                new BerthConfig.Gc(r.bool("FEATURE_GARBAGE_COLLECTION", true),
+                        Duration.ofSeconds(r.integer("GARBAGE_COLLECTION_FREQUENCY", 30, 1, 86_400)),
+                        Duration.ofSeconds(r.integer("PUSH_TEMP_TAG_EXPIRATION_SEC", 3600, 0, Integer.MAX_VALUE))),
+                new UsageLogConfig(
+                        r.bool("ACTION_LOG_ENABLED", true),
+                        r.duration("ACTION_LOG_RETENTION", "30d"),
+                        r.bool("FEATURE_LOG_EXPORT", true),
+                        r.bool("FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL", true),
+                        Duration.ofSeconds(r.integer("EXPORT_ACTION_LOGS_SECONDS", 3600, 1, Integer.MAX_VALUE)),
+                        r.stringList("CALLBACK_ALLOWED_HOSTS", List.of()).stream().map(String::toLowerCase)
+                                .collect(java.util.stream.Collectors.toUnmodifiableSet())),
                 builds(r),
                 cluster(r));
     }
@@ -168,6 +188,23 @@ public final class ConfigLoader {
         }
         return new BerthConfig.Cluster(List.copyOf(members), r.string("CLUSTER_HOST", "127.0.0.1"),
                 r.integer("CLUSTER_PORT", 5701, 0, 65535), secret);
+    }
+
+    private static BerthConfig.Tags tags(Reader r) {
+        var reserved = new ArrayList<>(RESERVED_LABEL_PREFIXES);
+        for (String prefix : r.stringList("LABEL_KEY_RESERVED_PREFIXES", List.of())) {
+            if (!prefix.endsWith(".")) {
+                throw new ConfigException("LABEL_KEY_RESERVED_PREFIXES: prefix " + prefix + " must end in a dot");
+            }
+            reserved.add(prefix);
+        }
+        Duration minimum = r.duration("LABELED_EXPIRATION_MINIMUM", "1h");
+        Duration maximum = r.duration("LABELED_EXPIRATION_MAXIMUM", "104w");
+        if (minimum.compareTo(maximum) > 0) {
+            throw new ConfigException("LABELED_EXPIRATION_MINIMUM must not exceed LABELED_EXPIRATION_MAXIMUM");
+        }
+        // Berth permanently deletes tags from the time machine on request unless told otherwise
+        return new BerthConfig.Tags(r.bool("PERMANENTLY_DELETE_TAGS", true), minimum, maximum, List.copyOf(reserved));
     }
 
     /** {@code DISTRIBUTED_STORAGE_CONFIG: {default: [LocalStorage, {storage_path: /x}]}}; the preferred location wins. */

@@ -17,10 +17,13 @@ import java.util.Map;
  * history; every lookup here ignores it.
  */
 public final class ManifestRepository {
-    private static final String COLUMNS = "m.id, m.digest, m.media_type, m.content";
+    private static final String COLUMNS = "m.id, m.digest, m.media_type, m.content, m.layers_size";
 
-    /** A stored manifest: its bytes exactly as pushed. */
-    public record StoredManifest(long id, String digest, String mediaType, Buffer content) {}
+    /** A stored manifest: its bytes exactly as pushed, and the sum of its layer sizes (null for an index). */
+    public record StoredManifest(long id, String digest, String mediaType, Buffer content, Long layersSize) {}
+
+    /** The row an upsert wrote, and whether it was new. */
+    public record Upserted(long id, boolean inserted) {}
 
     /** A manifest whose {@code subject} is some digest, as the referrers API lists it. */
     public record Referrer(String digest, String mediaType, long size, String artifactType, JsonObject annotations) {}
@@ -68,16 +71,27 @@ public final class ManifestRepository {
                 });
     }
 
-    /** Inserts the manifest, or revives and reuses the row the same digest already has in the repository. */
-    public Future<Long> upsert(SqlClient tx, long repositoryId, String digest, String mediaType, String artifactType,
-                               Buffer content, String subject, JsonObject annotations) {
+    /**
+     * Inserts the manifest, or revives and reuses the row the same digest already has in the repository.
+     *
+     * @param keepSeconds how long to keep the manifest without a tag (a push by digest), or null (a push by tag)
+     */
+    public Future<Upserted> upsert(SqlClient tx, long repositoryId, String digest, String mediaType,
+                                   String artifactType, Buffer content, String subject, JsonObject annotations,
+                                   Long layersSize, Long keepSeconds) {
         return tx.preparedQuery("""
-                        INSERT INTO manifest (repository_id, digest, media_type, artifact_type, content, subject, annotations)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7)
-                        ON CONFLICT (repository_id, digest) DO UPDATE SET deleted_at = NULL
-                        RETURNING id""")
-                .execute(Tuple.from(new Object[]{repositoryId, digest, mediaType, artifactType, content, subject, annotations}))
-                .map(rows -> rows.iterator().next().getLong(0));
+                        INSERT INTO manifest (repository_id, digest, media_type, artifact_type, content, subject,
+                                              annotations, layers_size, keep_until)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + $9::bigint * interval '1 second')
+                        ON CONFLICT (repository_id, digest) DO UPDATE
+                            SET deleted_at = NULL, keep_until = GREATEST(manifest.keep_until, excluded.keep_until)
+                        RETURNING id, xmax = 0 AS inserted""")
+                .execute(Tuple.from(new Object[]{repositoryId, digest, mediaType, artifactType, content, subject,
+                        annotations, layersSize, keepSeconds}))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Upserted(r.getLong("id"), r.getBoolean("inserted"));
+                });
     }
 
     public Future<Void> linkBlobs(SqlClient tx, long manifestId, List<String> digests) {
@@ -122,9 +136,109 @@ public final class ManifestRepository {
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
+    /** Stops serving the manifest; it stays for the time machine until garbage collection. */
     public Future<Void> markDeleted(SqlClient tx, long manifestId) {
-        return tx.preparedQuery("UPDATE manifest SET deleted_at = now() WHERE id = $1")
+        return tx.preparedQuery("UPDATE manifest SET deleted_at = now(), keep_until = NULL WHERE id = $1")
                 .execute(Tuple.of(manifestId)).mapEmpty();
+    }
+
+    /** The manifest of the repository with that digest, also when it was deleted by digest; null when gone. */
+    public Future<StoredManifest> findIncludingDeleted(SqlClient db, long repositoryId, String digest) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM manifest m WHERE m.repository_id = $1 AND m.digest = $2")
+                .execute(Tuple.of(repositoryId, digest))
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+    }
+
+    /** Serves the manifest again after a delete by digest, with the index children it lists. */
+    public Future<Void> revive(SqlClient tx, long manifestId) {
+        return tx.preparedQuery("""
+                        WITH RECURSIVE tree(id) AS (
+                            SELECT $1::bigint
+                            UNION SELECT c.child_id FROM manifest_child c JOIN tree ON c.manifest_id = tree.id)
+                        UPDATE manifest SET deleted_at = NULL
+                        WHERE id IN (SELECT id FROM tree) AND deleted_at IS NOT NULL""")
+                .execute(Tuple.of(manifestId)).mapEmpty();
+    }
+
+    /** The bytes of the distinct blobs the repository's manifests reference. */
+    public Future<Long> repositorySize(SqlClient db, long repositoryId) {
+        return db.preparedQuery("""
+                        SELECT coalesce(sum(b.size), 0) FROM blob b
+                        WHERE b.digest IN (SELECT mb.digest FROM manifest_blob mb JOIN manifest m ON m.id = mb.manifest_id
+                                           WHERE m.repository_id = $1)""")
+                .execute(Tuple.of(repositoryId))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * Up to {@code limit} repositories after {@code afterId} that may hold garbage: tag rows that left the time
+     * machine, or manifests without a tag row past their {@code keep_until} (which include index children and
+     * referrers; collecting decides).
+     */
+    public Future<List<Candidate>> collectionCandidates(SqlClient db, long afterId, int limit) {
+        return db.preparedQuery("""
+                        SELECT r.id, r.namespace_id, a.username, r.name FROM repository r JOIN account a ON a.id = r.namespace_id
+                        WHERE r.id > $1 AND (
+                            EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = r.id
+                                    AND LEAST(t.end_ts, t.expiration) <= now() - make_interval(secs => a.removed_tag_expiration_s))
+                            OR EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id
+                                       AND (m.keep_until IS NULL OR m.keep_until <= now())
+                                       AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id)))
+                        ORDER BY r.id LIMIT $2""")
+                .execute(Tuple.of(afterId, limit))
+                .map(rows -> {
+                    var out = new ArrayList<Candidate>(rows.size());
+                    rows.forEach(r -> out.add(new Candidate(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3))));
+                    return out;
+                });
+    }
+
+    /** A repository garbage collection looks into, with the names its usage-log entry needs. */
+    public record Candidate(long id, long namespaceId, String namespace, String name) {}
+
+    /**
+     * Takes the repository's lock the way {@link #lockRepository} does, unless a push or tag change holds it: false
+     * then, and garbage collection comes back to the repository on its next pass rather than make the push wait.
+     */
+    public Future<Boolean> tryLockRepository(SqlClient tx, long repositoryId) {
+        return tx.preparedQuery("SELECT 1 FROM repository WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED")
+                .execute(Tuple.of(repositoryId))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /**
+     * Deletes the repository's manifests that nothing keeps, under the repository lock: kept are manifests with a tag
+     * row (live or in the time machine), manifests pushed by digest within their {@code keep_until}, the children of
+     * a kept index and the (served) referrers of a kept manifest, transitively. Returns the deleted digests.
+     */
+    public Future<List<String>> deleteUnreachable(SqlClient tx, long repositoryId) {
+        return tx.preparedQuery("""
+                        WITH RECURSIVE kept(id, digest) AS (
+                            SELECT m.id, m.digest FROM manifest m
+                            WHERE m.repository_id = $1
+                              AND (m.keep_until > now() OR EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id))
+                            UNION
+                            SELECT n.id, n.digest FROM kept k JOIN manifest n ON n.repository_id = $1
+                                AND (n.id IN (SELECT c.child_id FROM manifest_child c WHERE c.manifest_id = k.id)
+                                     OR (n.subject = k.digest AND n.deleted_at IS NULL)))
+                        SELECT m.id FROM manifest m WHERE m.repository_id = $1 AND m.id NOT IN (SELECT id FROM kept)""")
+                .execute(Tuple.of(repositoryId))
+                .compose(rows -> {
+                    if (rows.size() == 0) return Future.succeededFuture(List.of());
+                    Long[] ids = new Long[rows.size()];
+                    int i = 0;
+                    for (Row r : rows) ids[i++] = r.getLong(0);
+                    // an index and its children go together: first the index's child links, which protect children
+                    return tx.preparedQuery("DELETE FROM manifest_child WHERE manifest_id = ANY($1::bigint[])")
+                            .execute(Tuple.of((Object) ids))
+                            .compose(v -> tx.preparedQuery("DELETE FROM manifest WHERE id = ANY($1::bigint[]) RETURNING digest")
+                                    .execute(Tuple.of((Object) ids)))
+                            .map(deleted -> {
+                                var out = new ArrayList<String>(deleted.size());
+                                deleted.forEach(r -> out.add(r.getString(0)));
+                                return out;
+                            });
+                });
     }
 
     /** Manifests of the repository whose subject is {@code subject}, optionally of one artifact type, by digest. */
@@ -146,6 +260,6 @@ public final class ManifestRepository {
 
     private static StoredManifest map(Row r) {
         return new StoredManifest(r.getLong("id"), r.getString("digest"), r.getString("media_type"),
-                r.getBuffer("content"));
+                r.getBuffer("content"), r.getLong("layers_size"));
     }
 }

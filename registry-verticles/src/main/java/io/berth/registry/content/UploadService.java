@@ -102,9 +102,11 @@ public final class UploadService {
             Future<Written> written = chunk == null
                     ? Future.succeededFuture(new Written(lease.size, hashes.take(lease.id, lease.size)))
                     : write(lease, chunk);
+            // the bytes move into place while the blob row is locked (see BlobRepository), so garbage collection
+            // can neither delete the row meanwhile nor remove the bytes afterwards
             return written.compose(w -> verify(lease, w, expected))
-                    .compose(w -> storage.commitUpload(lease.id.toString(), expected).map(w))
-                    .compose(w -> pool.withTransaction(tx -> blobs.insert(tx, expected, w.size())
+                    .compose(w -> pool.withTransaction(tx -> blobs.store(tx, expected, w.size())
+                            .compose(v -> storage.commitUpload(lease.id.toString(), expected))
                             .compose(v -> blobs.link(tx, repo.id(), expected))
                             .compose(v -> uploads.delete(tx, lease.id, repo.id()))))
                     .map(expected);

@@ -21,18 +21,16 @@ public final class UploadSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(UploadSweeper.class);
     private static final int BATCH = 500;
 
-    private final Vertx vertx;
     private final Pool pool;
     private final UploadRepository uploads;
     private final BlobStorage storage;
     private final UploadHashes hashes;
     private final Duration expiration;
-    private long timer = -1;
-    private Future<Integer> running;
+    private final BackgroundJob<Integer> job;
 
     public UploadSweeper(Vertx vertx, Pool pool, UploadRepository uploads, BlobStorage storage, UploadHashes hashes,
                          Duration expiration) {
-        this.vertx = vertx;
+        this.job = new BackgroundJob<>(vertx, "Upload sweep", this::sweepOnce);
         this.pool = pool;
         this.uploads = uploads;
         this.storage = storage;
@@ -41,30 +39,22 @@ public final class UploadSweeper {
     }
 
     /** Sweeps periodically: a quarter of the expiration, between 1 second and 10 minutes. */
-    public synchronized void start() {
-        if (timer >= 0) return;
-        long every = Math.clamp(expiration.toMillis() / 4, 1_000L, 600_000L);
-        timer = vertx.setPeriodic(every, every, t -> sweep()
-                .onFailure(err -> LOG.warn("Upload sweep failed: {}", err.getMessage(), err)));
+    public void start() {
+        job.start(Duration.ofMillis(Math.clamp(expiration.toMillis() / 4, 1_000L, 600_000L)));
     }
 
-    public synchronized void stop() {
-        if (timer >= 0) vertx.cancelTimer(timer);
-        timer = -1;
+    public void stop() {
+        job.stop();
     }
 
     /** Runs one sweep (or joins the one in progress) and returns how many sessions it deleted. */
-    public synchronized Future<Integer> sweep() {
-        if (running != null) return running;
+    public Future<Integer> sweep() {
+        return job.run();
+    }
+
+    private Future<Integer> sweepOnce() {
         hashes.forgetIdle(expiration.toNanos());
-        Future<Integer> sweep = uploads.deleteExpired(pool, expiration, BATCH).compose(this::discard);
-        running = sweep;
-        sweep.onComplete(ar -> {
-            synchronized (this) {
-                running = null;
-            }
-        });
-        return sweep;
+        return uploads.deleteExpired(pool, expiration, BATCH).compose(this::discard);
     }
 
     /** Removes the bytes of deleted sessions one after the other, so a large sweep does not flood the workers. */

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
 
 /** Small helpers every surface shares. */
 public final class Http {
@@ -89,6 +91,13 @@ public final class Http {
         } catch (RuntimeException e) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "Malformed JSON body");
         }
+    }
+
+    /** A boolean query parameter as Quay reads one ({@code truthy_bool}: true, 1, yes, on), or {@code fallback}. */
+    public static boolean flag(RoutingContext ctx, String name, boolean fallback) {
+        String value = ctx.queryParams().get(name);
+        if (value == null || value.isEmpty()) return fallback;
+        return Set.of("true", "1", "yes", "on").contains(value.toLowerCase(Locale.ROOT));
     }
 
     /** The body as a JSON object where a body is optional: none is an empty object. */

@@ -56,6 +56,12 @@ public final class AccountRepository {
                 .map(rows -> map(rows.iterator().next()));
     }
 
+    /** Sets the namespace's time-machine window. */
+    public Future<Void> setTagExpiration(SqlClient db, long id, long seconds) {
+        return db.preparedQuery("UPDATE account SET removed_tag_expiration_s = $2 WHERE id = $1")
+                .execute(Tuple.of(id, seconds)).mapEmpty();
+    }
+
     /** The optional profile fields of a user ({@code PUT /api/v1/user/}). */
     public record Profile(String givenName, String familyName, String company, String location) {}
 

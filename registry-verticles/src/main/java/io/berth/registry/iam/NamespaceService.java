@@ -6,18 +6,25 @@ import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.OAuthTokens;
 import io.berth.registry.auth.Sessions;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.config.ConfigLoader;
 import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /**
- * Whole namespaces: deleting a user or an organization with everything it owns, and a superuser taking one over.
+ * Whole namespaces: deleting a user or an organization with everything it owns, a superuser taking one over, and the
+ * time-machine window of removed tags ({@code tag_expiration_s}) that users and organizations share.
  * {@link #delete} and {@link #takeOwnership} leave the permission check to their callers (the user itself, a
  * superuser); {@link #deleteOrganization} makes its own.
  */
 public final class NamespaceService {
+    private final Set<Long> tagExpirationOptions;
     private final Pool pool;
     private final Authorizer authorizer;
     private final AccountRepository accounts;
@@ -26,9 +33,11 @@ public final class NamespaceService {
     private final Sessions sessions;
     private final UsageLogger usage;
 
-    public NamespaceService(Pool pool, Authorizer authorizer, AccountRepository accounts,
+    public NamespaceService(BerthConfig config, Pool pool, Authorizer authorizer, AccountRepository accounts,
                             OrganizationRepository organizations, OAuthTokens tokens, Sessions sessions,
                             UsageLogger usage) {
+        this.tagExpirationOptions = config.tagExpirationOptions().stream()
+                .map(o -> ConfigLoader.parseDuration(o).toSeconds()).collect(Collectors.toUnmodifiableSet());
         this.pool = pool;
         this.authorizer = authorizer;
         this.accounts = accounts;
@@ -69,6 +78,38 @@ public final class NamespaceService {
                 .compose(org -> org == null || !org.isOrganization()
                         ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"))
                         : delete(who, org, false, ip));
+    }
+
+    /**
+     * The {@code tag_expiration_s} of a user or organization update body: null when absent, a 400 when it is not a
+     * whole number of seconds.
+     */
+    public static Long tagExpirationOf(JsonObject body) {
+        if (!body.containsKey("tag_expiration_s")) return null;
+        if (body.getValue("tag_expiration_s") instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.longValue();
+        }
+        throw invalidTagExpiration();
+    }
+
+    /**
+     * Sets how long a user's or organization's removed tags stay restorable, in the caller's transaction: one of
+     * {@code TAG_EXPIRATION_OPTIONS}, else a 400. Log it with {@link #logTagExpiration} once committed.
+     */
+    public Future<Void> setTagExpiration(SqlClient tx, Account namespace, long seconds) {
+        if (!tagExpirationOptions.contains(seconds)) return Future.failedFuture(invalidTagExpiration());
+        return accounts.setTagExpiration(tx, namespace.id(), seconds);
+    }
+
+    /** The usage-log entry of a changed window: {@code user_change_tag_expiration} or {@code org_change_tag_expiration}. */
+    public void logTagExpiration(Identity who, Account namespace, long seconds, String ip) {
+        usage.log(namespace.isOrganization() ? "org_change_tag_expiration" : "user_change_tag_expiration",
+                namespace.id(), who, null, ip, new JsonObject().put("tag_expiration", seconds)
+                        .put(namespace.isOrganization() ? "namespace" : "username", namespace.username()));
+    }
+
+    private static BerthException invalidTagExpiration() {
+        return new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag expiration option");
     }
 
     /**

@@ -56,7 +56,8 @@ public final class OrganizationApi {
         JsonObject body = Http.jsonBody(ctx);
         String email = Http.optionalString(body, "email");
         var changes = new OrganizationService.Changes(email != null ? email : Http.optionalString(body, "contact_email"),
-                Http.optional(body, "invoice_email", Boolean.class, "boolean"), Http.optionalString(body, "invoice_email_address"));
+                Http.optional(body, "invoice_email", Boolean.class, "boolean"), Http.optionalString(body, "invoice_email_address"),
+                NamespaceService.tagExpirationOf(body));
         organizations.update(who, ctx.pathParam("org"), changes, Http.clientIp(ctx))
                 .onSuccess(view -> Http.json(ctx, 200, render(view)))
                 .onFailure(ctx::fail);

@@ -61,8 +61,11 @@ public final class OrganizationService {
     /** A member or collaborator: the teams it is in and the repositories it holds direct permissions on. */
     public record Member(Account account, List<String> teams, List<String> repositories) {}
 
-    /** The settings {@code PUT /api/v1/organization/<org>} may change; null fields stay as they are. */
-    public record Changes(String email, Boolean invoiceEmail, String invoiceEmailAddress) {}
+    /**
+     * The settings {@code PUT /api/v1/organization/<org>} may change; null fields stay as they are.
+     * {@code tagExpirationS} is the time-machine window of the organization's removed tags.
+     */
+    public record Changes(String email, Boolean invoiceEmail, String invoiceEmailAddress, Long tagExpirationS) {}
 
     public Future<Account> create(Identity creator, String name, String email, String ip) {
         if (creator.anonymous() || creator.robot()) return Future.failedFuture(Authorizer.refusal(creator));
@@ -139,7 +142,9 @@ public final class OrganizationService {
         return administered(who, name)
                 .compose(org -> pool.withTransaction(tx -> organizations.settings(tx, org.id())
                                 .compose(before -> organizations.update(tx, org.id(), changes.email(),
-                                        changes.invoiceEmail(), invoiceAddress).map(before)))
+                                        changes.invoiceEmail(), invoiceAddress).map(before))
+                                .compose(before -> changes.tagExpirationS() == null ? Future.succeededFuture(before)
+                                        : namespaces.setTagExpiration(tx, org, changes.tagExpirationS()).map(before)))
                         .recover(err -> Future.failedFuture(Sql.isUniqueViolation(err)
                                 ? new BerthException(ErrorCode.INVALID_REQUEST, "E-mail address already used") : err))
                         .onSuccess(before -> logChanges(who, org, before, changes, ip)))
@@ -148,6 +153,7 @@ public final class OrganizationService {
 
     private void logChanges(Identity who, Account org, OrganizationRepository.Settings before, Changes changes,
                             String ip) {
+        if (changes.tagExpirationS() != null) namespaces.logTagExpiration(who, org, changes.tagExpirationS(), ip);
         if (changes.email() != null && !changes.email().equals(org.email())) {
             usage.log("org_change_email", org.id(), who, null, ip, new JsonObject()
                     .put("email", changes.email()).put("old_email", org.email()));

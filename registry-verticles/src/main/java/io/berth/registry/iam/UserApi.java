@@ -98,7 +98,7 @@ public final class UserApi {
                 .onFailure(ctx::fail);
     }
 
-    /** Account settings: password, e-mail address, profile fields (user:admin and a fresh login). */
+    /** Account settings: password, e-mail address, profile fields, time machine (user:admin and a fresh login). */
     private void update(RoutingContext ctx) {
         Identity who = ApiAuth.requireFresh(ctx, "user:admin");
         JsonObject body = Http.jsonBody(ctx);
@@ -107,7 +107,7 @@ public final class UserApi {
             if (body.containsKey(field)) profile.put(field, Http.optionalString(body, field));
         }
         var update = new UserService.Update(Http.optionalString(body, "password"), Http.optionalString(body, "email"),
-                profile);
+                profile, NamespaceService.tagExpirationOf(body));
         Sessions.Session session = ApiAuth.session(ctx);
         users.update(who, session == null ? null : session.token(), update, Http.clientIp(ctx))
                 .compose(account -> view(account, who))

@@ -47,11 +47,12 @@ public final class UserService {
     private final OAuthTokens oauthTokens;
     private final Sessions sessions;
     private final Mailer mailer;
+    private final NamespaceService namespaces;
     private final UsageLogger usage;
 
     public UserService(BerthConfig config, Pool pool, AccountRepository accounts, PasswordHasher passwords,
                        OAuthTokenRepository oauthRows, OAuthTokens oauthTokens, Sessions sessions, Mailer mailer,
-                       UsageLogger usage) {
+                       NamespaceService namespaces, UsageLogger usage) {
         this.config = config;
         this.pool = pool;
         this.accounts = accounts;
@@ -60,6 +61,7 @@ public final class UserService {
         this.oauthTokens = oauthTokens;
         this.sessions = sessions;
         this.mailer = mailer;
+        this.namespaces = namespaces;
         this.usage = usage;
     }
 
@@ -68,9 +70,10 @@ public final class UserService {
 
     /**
      * Changes to one's own account ({@code PUT /api/v1/user/}); null fields stay as they are. {@code profile} holds
-     * the profile fields present in the request (a null value clears one).
+     * the profile fields present in the request (a null value clears one); {@code tagExpirationS} is the namespace's
+     * time-machine window.
      */
-    public record Update(String password, String email, Map<String, String> profile) {}
+    public record Update(String password, String email, Map<String, String> profile, Long tagExpirationS) {}
 
     /**
      * Creates the first user of an empty database. Serialised by a transaction-scoped advisory lock so two concurrent
@@ -144,6 +147,8 @@ public final class UserService {
                                     : accounts.setEmail(tx, account.id(), email))
                             .compose(v -> update.profile().isEmpty() ? Future.succeededFuture()
                                     : accounts.setProfile(tx, account.id(), update.profile()))
+                            .compose(v -> update.tagExpirationS() == null ? Future.succeededFuture()
+                                    : namespaces.setTagExpiration(tx, account, update.tagExpirationS()))
                             .map(v -> new Change(account, email, code));
                 })))
                 .recover(UserService::emailInUse)
@@ -155,6 +160,9 @@ public final class UserService {
                         var metadata = new JsonObject();
                         update.profile().forEach(metadata::put);
                         usage.log("user_change_metadata", account.id(), who, null, ip, metadata);
+                    }
+                    if (update.tagExpirationS() != null) {
+                        namespaces.logTagExpiration(who, account, update.tagExpirationS(), ip);
                     }
                     Future<Void> mail = change.code() == null ? Future.succeededFuture()
                             : mailer.send(change.email(), "Confirm your new e-mail address",

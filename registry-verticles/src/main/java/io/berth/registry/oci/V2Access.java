@@ -29,6 +29,7 @@ import java.util.Set;
  */
 public final class V2Access {
     private static final String CLAIMS = "registryClaims";
+    private static final String GRANTED = "registryGranted";
 
     private final BerthConfig config;
     private final RegistryTokens tokens;
@@ -87,11 +88,20 @@ public final class V2Access {
         return ctx.get(CLAIMS);
     }
 
+    /** The access this request was granted, or null before (or without) a successful check. */
+    public static Granted granted(RoutingContext ctx) {
+        return ctx.get(GRANTED);
+    }
+
+    private static Future<Granted> remember(RoutingContext ctx, Future<Granted> granted) {
+        return granted.onSuccess(g -> ctx.put(GRANTED, g));
+    }
+
     /** For reads (pull): the repository must exist and be readable. */
     public Future<Granted> pull(RoutingContext ctx, RepositoryName name) {
         RegistryTokens.Claims claims = claims(ctx);
         boolean claimed = claims(claims, name, RegistryAction.PULL);
-        return repositories.access(claims.identity(), name).compose(a -> {
+        return remember(ctx, repositories.access(claims.identity(), name).compose(a -> {
             if (a.repository() == null) {
                 return claimed ? Future.failedFuture(new BerthException(ErrorCode.NAME_UNKNOWN, "repository not found"))
                         : Future.failedFuture(unauthorized(name, "pull"));
@@ -100,7 +110,7 @@ public final class V2Access {
                 return Future.succeededFuture(new Granted(a.repository(), claims.identity(), Http.clientIp(ctx)));
             }
             return Future.failedFuture(unauthorized(name, "pull"));
-        });
+        }));
     }
 
     /**
@@ -128,7 +138,7 @@ public final class V2Access {
         if (!claims(claims, name, RegistryAction.PUSH)) return Future.failedFuture(unauthorized(name, "pull,push"));
         Identity who = claims.identity();
         String ip = Http.clientIp(ctx);
-        return repositories.access(who, name)
+        return remember(ctx, repositories.access(who, name)
                 .compose(a -> a.repository() != null ? Future.succeededFuture(a)
                         : repositories.create(who, name, config.createPrivateRepoOnPush() ? "private" : "public", "",
                                         true, ip)
@@ -139,7 +149,7 @@ public final class V2Access {
                                         .map(role -> new RepositoryService.Access(repo, role))))
                 .compose(a -> a.role().atLeast(Role.WRITE)
                         ? Future.succeededFuture(new Granted(a.repository(), who, ip))
-                        : Future.failedFuture(unauthorized(name, "pull,push")));
+                        : Future.failedFuture(unauthorized(name, "pull,push"))));
     }
 
     /** For deletes: the token must grant push or delete, the caller must still hold write, the repository exist. */
@@ -149,14 +159,14 @@ public final class V2Access {
         if (!claims(claims, name, RegistryAction.PUSH) && !claims(claims, name, RegistryAction.DELETE)) {
             return Future.failedFuture(unauthorized(name, "pull,push,delete"));
         }
-        return repositories.access(claims.identity(), name).compose(a -> {
+        return remember(ctx, repositories.access(claims.identity(), name).compose(a -> {
             if (a.repository() == null) {
                 return Future.failedFuture(new BerthException(ErrorCode.NAME_UNKNOWN, "repository not found"));
             }
             return a.role().atLeast(Role.WRITE)
                     ? Future.succeededFuture(new Granted(a.repository(), claims.identity(), Http.clientIp(ctx)))
                     : Future.failedFuture(unauthorized(name, "pull,push,delete"));
-        });
+        }));
     }
 
     /** Whether the token's claim on the repository includes the action (or {@code *}). */

@@ -5,6 +5,8 @@ import io.berth.model.error.ErrorCode;
 import io.berth.model.iam.Role;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.content.TagApi;
+import io.berth.registry.content.TagService;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.vertx.core.Future;
@@ -25,14 +27,19 @@ public final class RepositoryApi {
     private static final int PAGE = 100;
     private static final Set<String> VISIBILITIES = Set.of("public", "private");
 
+    /** Quay's cap on the tags a repository view lists. */
+    private static final int MAX_TAGS = 500;
+
     private final Pool pool;
     private final RepositoryService service;
     private final RepositoryRepository rows;
+    private final TagService tags;
 
-    public RepositoryApi(Pool pool, RepositoryService service, RepositoryRepository rows) {
+    public RepositoryApi(Pool pool, RepositoryService service, RepositoryRepository rows, TagService tags) {
         this.pool = pool;
         this.service = service;
         this.rows = rows;
+        this.tags = tags;
     }
 
     public void mount(Router api) {
@@ -96,16 +103,28 @@ public final class RepositoryApi {
         }).onFailure(ctx::fail);
     }
 
+    /** The repository view; {@code size} is the bytes of the distinct blobs its manifests reference. */
     private void get(RoutingContext ctx) {
-        withRole(ctx, Role.READ, "repo:read").onSuccess(a -> {
-            RepositoryRecord r = a.repository();
-            Http.json(ctx, 200, new JsonObject()
-                    .put("namespace", r.namespace()).put("name", r.name()).put("kind", r.kind())
-                    .put("description", r.description()).put("is_public", r.isPublic())
-                    .put("is_organization", false).put("is_starred", false).put("trust_enabled", false)
-                    .put("is_free_account", true).put("state", r.state())
-                    .put("can_write", a.role().atLeast(Role.WRITE)).put("can_admin", a.role().atLeast(Role.ADMIN)));
-        }).onFailure(ctx::fail);
+        boolean withTags = Http.flag(ctx, "includeTags", true);
+        withRole(ctx, Role.READ, "repo:read").compose(a -> service.namespace(a.repository())
+                .compose(ns -> tags.summary(a.repository(), withTags ? MAX_TAGS : 0).map(summary -> {
+                    RepositoryRecord r = a.repository();
+                    var view = new JsonObject()
+                            .put("namespace", r.namespace()).put("name", r.name()).put("kind", r.kind())
+                            .put("description", r.description()).put("is_public", r.isPublic())
+                            .put("is_organization", ns.isOrganization()).put("is_starred", false)
+                            .put("trust_enabled", false).put("tag_expiration_s", ns.removedTagExpirationS())
+                            .put("is_free_account", true).put("state", r.state()).put("size", summary.size())
+                            .put("can_write", a.role().atLeast(Role.WRITE)).put("can_admin", a.role().atLeast(Role.ADMIN));
+                    if (withTags) {
+                        var byName = new JsonObject();
+                        summary.tags().forEach(t -> byName.put(t.name(), TagApi.json(t)));
+                        view.put("tags", byName);
+                    }
+                    return view;
+                })))
+                .onSuccess(view -> Http.json(ctx, 200, view))
+                .onFailure(ctx::fail);
     }
 
     private void update(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import io.berth.model.iam.Role;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.iam.Account;
 import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.iam.PermissionService;
 import io.berth.registry.logs.UsageLogger;
@@ -69,6 +70,11 @@ public final class RepositoryService {
                     ? new BerthException(ErrorCode.NOT_FOUND, "Repository not found")
                     : new BerthException(ErrorCode.DENIED, "Unauthorized")));
         });
+    }
+
+    /** The account (user or organization) a repository belongs to. */
+    public Future<Account> namespace(RepositoryRecord repo) {
+        return accounts.findById(pool, repo.namespaceId());
     }
 
     /**

@@ -4,11 +4,13 @@ import io.berth.model.oci.Digest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * Where bytes live: content-addressed blobs and the scratch files of uploads in progress. Metadata is PostgreSQL's
- * business; a driver only moves bytes. Every implementation passes {@code BlobStorageContractTest}.
+ * Where bytes live: content-addressed blobs, the scratch files of uploads in progress, and named objects (files Berth
+ * produces, such as usage-log exports). Metadata is PostgreSQL's business; a driver only moves bytes. Every
+ * implementation passes {@code BlobStorageContractTest}.
  */
 public interface BlobStorage {
 
@@ -17,6 +19,12 @@ public interface BlobStorage {
 
     /** Writes {@code length} bytes of the blob from {@code offset} to the response, which the caller has headed. */
     Future<Void> send(Digest digest, HttpServerResponse response, long offset, long length);
+
+    /**
+     * The whole blob, for small ones a registry reads itself (image configs): null when storage does not hold it;
+     * fails when it is larger than {@code maxBytes}.
+     */
+    Future<Buffer> read(Digest digest, int maxBytes);
 
     /** Removes the blob; removing a missing blob succeeds. */
     Future<Void> delete(Digest digest);
@@ -39,4 +47,17 @@ public interface BlobStorage {
 
     /** Discards the upload's bytes; discarding a missing upload succeeds. */
     Future<Void> deleteUpload(String uploadId);
+
+    /**
+     * Opens a named object for writing from its start, replacing an existing one. Keys are relative paths of lower-case
+     * letters, digits, {@code . _ -} and {@code /}. End the stream when done; the object is durable once {@code end()}
+     * succeeds.
+     */
+    Future<WriteStream<Buffer>> writeObject(String key);
+
+    /** Opens a named object for reading, paused; fails when it does not exist. */
+    Future<ReadStream<Buffer>> readObject(String key);
+
+    /** Removes a named object; removing a missing one succeeds. */
+    Future<Void> deleteObject(String key);
 }

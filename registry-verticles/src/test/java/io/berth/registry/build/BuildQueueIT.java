@@ -232,6 +232,17 @@ class BuildQueueIT {
     }
 
     @Test
+    void garbageCollectionKeepsDroppedFiles() {
+        String uuid = queue(alice, "alice/app");
+        Builds.await(server.services().garbageCollector().run());
+        var source = (io.berth.model.build.BuildSource.Archive) claim().job().source();
+        var fetched = builds.http().sendBytes(HttpRequest.newBuilder(URI.create(source.url())).build());
+        assertEquals(200, fetched.statusCode());
+        assertEquals(new String(DOCKERFILE, StandardCharsets.UTF_8), new String(fetched.body(), StandardCharsets.UTF_8));
+        assertEquals(1, db.query("SELECT count(*) FROM build WHERE uuid = $1::uuid", Tuple.of(uuid)).get(0).getLong(0));
+    }
+
+    @Test
     void messagesSignedWithAnotherSecretAreRefused() {
         var stranger = new ProtocolCodec("not-this-cluster's-secret");
         var e = assertThrows(Exception.class, () -> server.vertx().eventBus()

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -67,6 +68,32 @@ class ConfigLoaderTest {
         assertMessageNames("MAXIMUM_LAYER_SIZE", Map.of("MAXIMUM_LAYER_SIZE", "20T"));
         assertMessageNames("DISTRIBUTED_STORAGE_CONFIG",
                 Map.of("DISTRIBUTED_STORAGE_CONFIG", Map.of("s3", List.of("S3Storage", Map.of()))));
+    }
+
+    @Test
+    void tagLifecycleAndGarbageCollectionKeys() {
+        BerthConfig defaults = ConfigLoader.from(Map.of());
+        assertTrue(defaults.tags().permanentlyDelete(), "Berth allows permanent deletion unless told otherwise");
+        assertEquals(Duration.ofHours(1), defaults.tags().expirationMinimum());
+        assertEquals(Duration.ofDays(7 * 104), defaults.tags().expirationMaximum());
+        assertTrue(defaults.tags().reservedLabelPrefixes().containsAll(List.of("quay", "io.k8s.", "com.docker.")));
+        assertEquals(new BerthConfig.Gc(true, Duration.ofSeconds(30), Duration.ofHours(1)), defaults.gc());
+        assertEquals(Duration.ofDays(14), defaults.defaultTagExpiration());
+        assertEquals(List.of("0s", "1d", "1w", "2w", "4w"), defaults.tagExpirationOptions());
+
+        BerthConfig c = ConfigLoader.from(Map.of("PERMANENTLY_DELETE_TAGS", false, "LABELED_EXPIRATION_MINIMUM", "5m",
+                "LABEL_KEY_RESERVED_PREFIXES", List.of("com.example."), "FEATURE_GARBAGE_COLLECTION", false,
+                "GARBAGE_COLLECTION_FREQUENCY", 5, "PUSH_TEMP_TAG_EXPIRATION_SEC", 0));
+        assertFalse(c.tags().permanentlyDelete());
+        assertEquals(Duration.ofMinutes(5), c.tags().expirationMinimum());
+        assertTrue(c.tags().reservedLabelPrefixes().contains("com.example."));
+        assertEquals(new BerthConfig.Gc(false, Duration.ofSeconds(5), Duration.ZERO), c.gc());
+
+        assertMessageNames("LABEL_KEY_RESERVED_PREFIXES", Map.of("LABEL_KEY_RESERVED_PREFIXES", List.of("com.example")));
+        assertMessageNames("LABELED_EXPIRATION_MINIMUM", Map.of("LABELED_EXPIRATION_MINIMUM", "3w",
+                "LABELED_EXPIRATION_MAXIMUM", "1w"));
+        assertMessageNames("GARBAGE_COLLECTION_FREQUENCY", Map.of("GARBAGE_COLLECTION_FREQUENCY", 0));
+        assertMessageNames("PUSH_TEMP_TAG_EXPIRATION_SEC", Map.of("PUSH_TEMP_TAG_EXPIRATION_SEC", -1));
     }
 
     @Test

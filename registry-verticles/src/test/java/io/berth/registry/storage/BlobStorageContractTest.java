@@ -75,11 +75,22 @@ public abstract class BlobStorageContractTest {
     void missingThingsAreEmptyNotErrors() throws Exception {
         Digest digest = Digester.sha256(new byte[]{1});
         assertNull(await(storage.size(digest)));
+        assertNull(await(storage.read(digest, 100)));
         await(storage.delete(digest));
         String id = UUID.randomUUID().toString();
         assertEquals(0L, await(storage.uploadSize(id)));
         await(storage.deleteUpload(id));
         assertEquals(Digester.sha256(new byte[0]), await(storage.digestUpload(id, "sha256")));
+    }
+
+    @Test
+    void smallBlobsAreReadWholeAndLargerOnesRefused() throws Exception {
+        byte[] bytes = random(3000, 9);
+        Digest digest = store(bytes);
+        assertArrayEquals(bytes, await(storage.read(digest, 3000)).getBytes());
+        assertThrows(Exception.class, () -> await(storage.read(digest, 2999)));
+        await(storage.delete(digest));
+        assertNull(await(storage.read(digest, 3000)));
     }
 
     @Test
@@ -159,6 +170,41 @@ public abstract class BlobStorageContractTest {
             var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
                     + "/?offset=" + range[0] + "&length=" + range[1])).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertArrayEquals(Arrays.copyOfRange(bytes, (int) range[0], (int) (range[0] + range[1])), response.body());
+        }
+    }
+
+    private String readObject(String key) throws Exception {
+        var in = await(storage.readObject(key));
+        var content = Buffer.buffer();
+        in.handler(content::appendBuffer);
+        var done = io.vertx.core.Promise.<Void>promise();
+        in.endHandler(v -> done.tryComplete()).exceptionHandler(done::tryFail);
+        in.resume();
+        await(done.future());
+        return content.toString();
+    }
+
+    private void writeObject(String key, String... parts) throws Exception {
+        var out = await(storage.writeObject(key));
+        for (String part : parts) await(out.write(Buffer.buffer(part)));
+        await(out.end());
+    }
+
+    @Test
+    void objectsAreWrittenReplacedReadAndDeleted() throws Exception {
+        writeObject("exports/a1.json", "{\"logs\":", "[1, 2, 3]}");
+        assertEquals("{\"logs\":[1, 2, 3]}", readObject("exports/a1.json"));
+        writeObject("exports/a1.json", "{}");
+        assertEquals("{}", readObject("exports/a1.json"));
+        await(storage.deleteObject("exports/a1.json"));
+        assertThrows(Exception.class, () -> await(storage.readObject("exports/a1.json")));
+        await(storage.deleteObject("exports/a1.json"));
+    }
+
+    @Test
+    void objectKeysCannotLeaveTheirPlace() {
+        for (String key : new String[]{"../escape", "exports/../../x", "/absolute", "Upper", ""}) {
+            assertThrows(Exception.class, () -> await(storage.writeObject(key)), key);
         }
     }
 }

@@ -107,10 +107,37 @@ public final class Fixtures {
         }
     }
 
+    /** The kinds of the usage-log entries of a repository, oldest first. */
+    public List<String> logKinds(long repositoryId) {
+        flushUsageLog();
+        return query("SELECT kind FROM usage_log WHERE repository_id = $1 ORDER BY id", Tuple.of(repositoryId))
+                .stream().map(r -> r.getString(0)).toList();
+    }
+
     /** Writes pending usage-log entries now. */
     public void flushUsageLog() {
         try {
             server.services().usage().flush().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An /api/v1 bearer token for an existing account: an OAuth token with the given scopes (all of them when none are
+     * given) under an application named {@code tests} that the account owns.
+     */
+    public String oauthToken(String username, String... scopes) {
+        var services = server.services();
+        long accountId = query("SELECT id FROM account WHERE username = $1", Tuple.of(username)).get(0).getLong(0);
+        long appId = query("""
+                INSERT INTO oauth_application (client_id, client_secret, owner_id, name)
+                VALUES ($1, 'unused', $2, 'tests') RETURNING id""",
+                Tuple.of("tests-" + java.util.UUID.randomUUID(), accountId)).get(0).getLong(0);
+        var granted = scopes.length == 0 ? io.berth.registry.auth.OAuthScopes.ALL : java.util.Set.of(scopes);
+        try {
+            return services.oauthTokens().mint(services.database().pool(), appId, accountId, granted,
+                    java.time.Duration.ofHours(1), "tests").await(30, TimeUnit.SECONDS).token();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -95,6 +95,13 @@ public final class TestServer implements AutoCloseable {
     public String baseUrl() { return "http://127.0.0.1:" + port; }
     public Path dataDir() { return dataDir; }
     public Berth.Services services() { return berth.services(); }
+    public io.vertx.ext.web.Router router() { return berth.router(); }
+
+    /** Where the filesystem storage keeps the bytes of a sha256 blob. */
+    public Path storedBlob(String digest) {
+        String hex = digest.substring("sha256:".length());
+        return services().config().storagePath().resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex);
+    }
     public Vertx vertx() { return vertx; }
 
     /** Creates a user directly through the account service, as sign-up would. */

@@ -10,6 +10,8 @@ public final class MediaTypes {
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
     public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+    public static final String DOCKER_IMAGE_CONFIG = "application/vnd.docker.container.image.v1+json";
+    public static final String OCI_IMAGE_CONFIG = "application/vnd.oci.image.config.v1+json";
 
     /** Manifest types a PUT may carry. */
     public static final Set<String> MANIFESTS = Set.of(DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_MANIFEST, OCI_INDEX);
@@ -18,6 +20,11 @@ public final class MediaTypes {
     private MediaTypes() {}
 
     public static boolean isIndex(String mediaType) { return INDEXES.contains(mediaType); }
+
+    /** Config types of container images, whose labels and history {@link ImageConfig} reads. */
+    public static boolean isImageConfig(String mediaType) {
+        return DOCKER_IMAGE_CONFIG.equals(mediaType) || OCI_IMAGE_CONFIG.equals(mediaType);
+    }
 
     /**
      * Layers that clients do not upload (Windows base layers and other non-distributable content, fetched from their

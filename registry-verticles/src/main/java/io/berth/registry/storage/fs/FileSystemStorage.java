@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
 import java.io.IOException;
@@ -20,21 +21,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Local-filesystem storage. Layout under the root: {@code blobs/<algorithm>/<first two hex>/<hex>} and
- * {@code uploads/<upload id>}. Both live on one filesystem so that finishing an upload is an atomic rename.
+ * Local-filesystem storage. Layout under the root: {@code blobs/<algorithm>/<first two hex>/<hex>},
+ * {@code uploads/<upload id>} and {@code objects/<key>}. Blobs and uploads live on one filesystem so that finishing an
+ * upload is an atomic rename.
  */
 public final class FileSystemStorage implements BlobStorage {
     private final Vertx vertx;
     private final Path blobs;
     private final Path uploads;
+    private final Path objects;
 
     public FileSystemStorage(Vertx vertx, Path root) {
         this.vertx = vertx;
         this.blobs = root.resolve("blobs");
         this.uploads = root.resolve("uploads");
+        this.objects = root.resolve("objects");
         try {
             Files.createDirectories(blobs);
             Files.createDirectories(uploads);
+            Files.createDirectories(objects);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create storage directories under " + root, e);
         }
@@ -47,6 +52,13 @@ public final class FileSystemStorage implements BlobStorage {
     private Path uploadPath(String uploadId) {
         if (!uploadId.matches("[0-9a-f-]{36}")) throw new IllegalArgumentException("bad upload id " + uploadId);
         return uploads.resolve(uploadId);
+    }
+
+    private Path objectPath(String key) {
+        if (!key.matches("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*")) {
+            throw new IllegalArgumentException("bad object key " + key);
+        }
+        return objects.resolve(key);
     }
 
     @Override
@@ -62,11 +74,21 @@ public final class FileSystemStorage implements BlobStorage {
     }
 
     @Override
+    public Future<Buffer> read(Digest digest, int maxBytes) {
+        String path = blobPath(digest).toString();
+        return size(digest).compose(size -> {
+            if (size == null) return Future.succeededFuture();
+            if (size > maxBytes) {
+                return Future.failedFuture(new IOException("blob " + digest + " has " + size + " bytes, more than "
+                        + maxBytes));
+            }
+            return vertx.fileSystem().readFile(path);
+        });
+    }
+
+    @Override
     public Future<Void> delete(Digest digest) {
-        return vertx.executeBlocking(() -> {
-            Files.deleteIfExists(blobPath(digest));
-            return null;
-        }, false);
+        return deleteIfExists(blobPath(digest));
     }
 
     @Override
@@ -125,7 +147,31 @@ public final class FileSystemStorage implements BlobStorage {
 
     @Override
     public Future<Void> deleteUpload(String uploadId) {
-        Path path = uploadPath(uploadId);
+        return deleteIfExists(uploadPath(uploadId));
+    }
+
+    @Override
+    public Future<WriteStream<Buffer>> writeObject(String key) {
+        Path path = objectPath(key);
+        return vertx.fileSystem().mkdirs(path.getParent().toString())
+                .compose(v -> vertx.fileSystem().open(path.toString(),
+                        new OpenOptions().setCreate(true).setWrite(true).setTruncateExisting(true)))
+                .map(file -> file);
+    }
+
+    @Override
+    public Future<ReadStream<Buffer>> readObject(String key) {
+        Path path = objectPath(key);
+        return vertx.fileSystem().open(path.toString(), new OpenOptions().setRead(true).setCreate(false))
+                .map(file -> file.pause());
+    }
+
+    @Override
+    public Future<Void> deleteObject(String key) {
+        return deleteIfExists(objectPath(key));
+    }
+
+    private Future<Void> deleteIfExists(Path path) {
         return vertx.executeBlocking(() -> {
             Files.deleteIfExists(path);
             return null;
