@@ -11,6 +11,7 @@ import io.berth.model.ref.Tag;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
+import io.berth.registry.http.Dates;
 import io.berth.registry.http.Http;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
@@ -20,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,8 +30,6 @@ import java.util.UUID;
 public final class BuildApi {
     private static final String REPO = "/repository/(?<namespace>[^/]+)/(?<name>.+?)/build";
     private static final int LOG_PAGE = 5000;
-    private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss '-0000'",
-            java.util.Locale.ROOT);
 
     private final BerthConfig config;
     private final RepositoryService repositories;
@@ -217,7 +215,7 @@ public final class BuildApi {
         var view = new JsonObject()
                 .put("id", b.uuid().toString())
                 .put("phase", b.shownPhase().wire())
-                .put("started", RFC_2822.format(b.createdAt().withOffsetSameInstant(java.time.ZoneOffset.UTC)))
+                .put("started", Dates.rfc2822(b.createdAt()))
                 .put("display_name", b.displayName())
                 .put("status", new JsonObject())
                 .put("subdirectory", dockerfile)

@@ -98,7 +98,7 @@ class LogCompletenessIT {
         // no timed garbage collection: its entries would land amid the rows (a superuser's request runs it here)
         server = TestServer.start(Map.of("CALLBACK_ALLOWED_HOSTS", List.of("127.0.0.1"), "SUPER_USERS", List.of("admin"),
                 "MAIL_SERVER", "127.0.0.1", "MAIL_PORT", mail.getSmtp().getPort(), "MAIL_USE_TLS", false,
-                "FEATURE_GARBAGE_COLLECTION", false));
+                "FEATURE_GARBAGE_COLLECTION", false, "BUILD_LOCAL_WORKER", false));
         http = new RegistryHttp(server);
         fixtures = new Fixtures(server);
     }
@@ -192,6 +192,24 @@ class LogCompletenessIT {
         rows.add(new Row(HttpMethod.POST, "/api/v1/repository/admin/app/changevisibility", () -> json("POST",
                 "/api/v1/repository/admin/app/changevisibility", api(), new JsonObject().put("visibility", "public")),
                 "change_repo_visibility", null));
+        // Dockerfile builds (no worker runs here: the build stays queued until cancelled)
+        rows.add(new Row(HttpMethod.POST, "/api/v1/filedrop/", () -> {
+            var r = json("POST", "/api/v1/filedrop/", api(), new JsonObject().put("mimeType", "text/plain"));
+            var drop = new JsonObject(r.body());
+            state.put("fileId", drop.getString("file_id"));
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(drop.getString("url")))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("FROM scratch\n")).build());
+            return r;
+        }, null, "announces a build context; Quay logs nothing until the build starts"));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/repository/admin/app/build/", () -> {
+            var r = json("POST", "/api/v1/repository/admin/app/build/", api(),
+                    new JsonObject().put("file_id", state.get("fileId")));
+            if (r.statusCode() == 201) state.put("buildId", new JsonObject(r.body()).getString("id"));
+            return r;
+        }, "build_dockerfile", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/repository/admin/app/build/0b4c2b44-0000-4000-8000-000000000000",
+                () -> json("DELETE", "/api/v1/repository/admin/app/build/" + state.get("buildId"), api(), new JsonObject()),
+                "cancel_build", null));
         rows.add(new Row(HttpMethod.POST, "/api/v1/repository/admin/app/exportlogs", () -> json("POST",
                 "/api/v1/repository/admin/app/exportlogs", api(), callback()), "export_logs_success", null));
         rows.add(new Row(HttpMethod.POST, "/api/v1/user/exportlogs", () -> json("POST", "/api/v1/user/exportlogs",
