@@ -16,6 +16,7 @@ import io.berth.registry.iam.SuperuserApi;
 import io.berth.registry.iam.UserApi;
 import io.berth.registry.metrics.MetricsApi;
 import io.berth.registry.repo.RepositoryApi;
+import io.berth.registry.ui.UiPages;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
@@ -32,7 +33,8 @@ import io.vertx.ext.web.Router;
 
 /**
  * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST), /oauth (Berth as an
- * OAuth provider) and the few browser pages Quay keeps at the root ({@code /csrf_token}, {@code /confirm}).
+ * OAuth provider), the few browser pages Quay keeps at the root ({@code /csrf_token}, {@code /confirm}) and, last, the
+ * web UI.
  */
 final class Routes {
     private Routes() {}
@@ -96,6 +98,8 @@ final class Routes {
         userApi.mountRoot(root);
 
         new MetricsApi(s.metrics()).mount(root);
+        new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
+                s.repositories()).mount(vertx, root);
         return root;
     }
 }
