@@ -7,7 +7,10 @@ import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.TagRepository.TagRow;
+import io.berth.registry.content.ManifestService;
+import io.berth.registry.content.TagRepository;
 import io.berth.registry.content.TagService;
+import io.berth.model.ref.Tag;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.OrganizationService;
@@ -24,11 +27,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Create New Repository and the repository page (Information, Tags and Settings tabs). Reads and writes go through
+ * Create New Repository and the repository page (Information, Tags, Tag History and Settings tabs). Reads and writes go through
  * {@link RepositoryService}, which checks permissions with the Authorizer and writes the usage log.
  */
 final class RepositoryPages {
-    private static final Set<String> TABS = Set.of("info", "tags", "settings");
+    private static final Set<String> TABS = Set.of("info", "tags", "history", "settings");
+    private static final int HISTORY_PAGE = 50;
     private static final Set<String> VISIBILITIES = Set.of("public", "private");
     /** The tags the Tags tab lists, as the repository API caps them. */
     private static final int MAX_TAGS = 500;
@@ -111,7 +115,10 @@ final class RepositoryPages {
             if (!TABS.contains(tab) || (tab.equals("settings") && !a.role().atLeast(Role.ADMIN))) {
                 return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
             }
-            return tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
+            Future<TagService.Page> history = tab.equals("history")
+                    ? tags.history(a.repository(), new TagRepository.Filter(null, null, null, false), 1, HISTORY_PAGE)
+                    : Future.succeededFuture(new TagService.Page(List.of(), false));
+            return history.compose(changes -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
                 var r = a.repository();
                 var model = new HashMap<String, Object>();
                 model.put("title", r.path());
@@ -126,8 +133,10 @@ final class RepositoryPages {
                 model.put("tags", summary.tags().stream().map(RepositoryPages::tag).toList());
                 model.put("error", ctx.get("formError"));
                 model.put("notice", ctx.request().getParam("done"));
+                model.put("history", changes.tags().stream().map(RepositoryPages::change).toList());
+                model.put("permanentlyDelete", config.tags().permanentlyDelete());
                 return model;
-            });
+            }));
         }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null ? 200 : 400, "repository", model))
                 .onFailure(ctx::fail);
     }
@@ -141,6 +150,14 @@ final class RepositoryPages {
         m.put("shortDigest", t.manifestDigest().substring(0, Math.min(19, t.manifestDigest().length())));
         m.put("expires", t.ends() == null ? "Never" : Pages.time(t.ends()));
         m.put("children", t.children() == null ? List.of() : t.children());
+        return m;
+    }
+
+    /** One row of the Tag History timeline. */
+    private static Map<String, Object> change(TagRow t) {
+        var m = tag(t);
+        m.put("ended", t.ends() != null && t.ends().isBefore(java.time.OffsetDateTime.now()));
+        m.put("reversion", t.reversion());
         return m;
     }
 
@@ -182,6 +199,7 @@ final class RepositoryPages {
                 yield authorize(ctx, Role.ADMIN, "repo:admin")
                         .compose(w -> repositories.delete(who, w.repository(), ip)).map("/repository?deleted");
             }
+            case "add-tag", "expiration", "delete-tag", "revert", "purge" -> tagChange(ctx, action);
             default -> Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action"));
         }).onSuccess(target -> Pages.redirect(ctx, target.startsWith("?")
                         ? "/repository/" + ctx.pathParam("namespace") + "/" + ctx.pathParam("name") + target : target))
@@ -191,9 +209,63 @@ final class RepositoryPages {
                         return;
                     }
                     ctx.put("formError", message);
-                    ctx.put("tab", action.equals("description") ? "info" : "settings");
+                    ctx.put("tab", switch (action) {
+                        case "description" -> "info";
+                        case "add-tag", "expiration", "delete-tag" -> "tags";
+                        case "revert", "purge" -> "history";
+                        default -> "settings";
+                    });
                     show(ctx);
                 }));
+    }
+
+    /** The gear menu's actions on a tag and the Tag History's; TagService writes each usage-log entry. */
+    private Future<String> tagChange(RoutingContext ctx, String action) {
+        String tag = Pages.form(ctx, "tag");
+        String target = Pages.form(ctx, "target");
+        String digest = Pages.form(ctx, "digest");
+        String named = action.equals("add-tag") ? target : tag;
+        if (!Tag.valid(named)) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag name “" + named
+                    + "”: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -"));
+        }
+        return authorize(ctx, Role.WRITE, "repo:write").compose(a -> {
+            var actor = new ManifestService.Actor(a.repository(), ApiAuth.identity(ctx), Http.clientIp(ctx));
+            return switch (action) {
+                case "add-tag" -> tags.summary(a.repository(), MAX_TAGS).compose(summary -> {
+                    boolean exists = summary.tags().stream().anyMatch(t -> t.name().equals(target));
+                    if (exists && !Pages.form(ctx, "move").equals("yes")) {
+                        return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Tag " + target
+                                + " already exists: tick “Move it here” to point it at this manifest."));
+                    }
+                    return tags.update(actor, target, new TagService.Update(false, null, true, digest))
+                            .map("?tab=tags&done=tag");
+                });
+                case "expiration" -> expiration(Pages.form(ctx, "expires")).compose(epoch ->
+                        tags.update(actor, tag, new TagService.Update(true, epoch, false, null))).map("?tab=tags&done=tag");
+                case "delete-tag" -> tags.delete(actor, tag).compose(found -> found
+                        ? Future.succeededFuture("?tab=tags&done=tag")
+                        : Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Tag " + tag + " is already gone.")));
+                case "revert" -> tags.restore(actor, tag, digest).map("?tab=history&done=tag");
+                default -> !config.tags().permanentlyDelete()
+                        ? Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Permanent deletion is disabled."))
+                        : tags.removeFromTimeMachine(actor, tag, digest, false).map("?tab=history&done=tag");
+            };
+        });
+    }
+
+    /** A date-time picker's value (UTC) as epoch seconds; empty means no expiration. */
+    private static Future<Long> expiration(String value) {
+        if (value.isEmpty()) return Future.succeededFuture(null);
+        try {
+            long epoch = java.time.LocalDateTime.parse(value).toEpochSecond(java.time.ZoneOffset.UTC);
+            if (epoch <= System.currentTimeMillis() / 1000) {
+                return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Choose a time in the future."));
+            }
+            return Future.succeededFuture(epoch);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Enter a date and time."));
+        }
     }
 
     private Future<RepositoryService.Access> readable(RoutingContext ctx) {

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import java.nio.charset.StandardCharsets;
@@ -103,6 +106,75 @@ class RepositoryPagesIT {
 
     @Test
     @Order(4)
+    void gearMenuAddsMovesExpiresAndDeletesTagsAndTagHistoryRevertsThem() {
+        browser.go("/repository/alice/app?tab=tags");
+        addTag("v1", "v2", false);
+        browser.waitForText(".notice", "Saved");
+        assertTrue(browser.find("table.tags").getText().contains("v2"));
+
+        addTag("v1", "v2", false);
+        browser.waitForText("#form-error", "Tag v2 already exists");
+        addTag("v1", "bad tag!", false);
+        browser.waitForText("#form-error", "Invalid tag name");
+        addTag("v1", "v2", true);
+        browser.waitForText(".notice", "Saved");
+        browser.screenshot("repo-04-tag-added");
+
+        setExpiration("v2", "2001-01-01T00:00");
+        browser.waitForText("#form-error", "Choose a time in the future.");
+        var inAWeek = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusDays(7)
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        setExpiration("v2", inAWeek.toString());
+        browser.waitForText(".notice", "Saved");
+        String shown = inAWeek.toString().replace('T', ' ') + " UTC";
+        assertTrue(tagRow("v2").getText().contains(shown), tagRow("v2").getText() + " lacks " + shown);
+
+        openGear("v2");
+        tagRow("v2").findElement(By.cssSelector("button.danger")).click();
+        browser.waitForText(".notice", "Saved");
+        assertTrue(browser.driver().findElements(By.xpath(row("v2"))).isEmpty(), "v2 is deleted");
+
+        browser.go("/repository/alice/app?tab=history");
+        assertEquals("Information Tags Tag History Settings", browser.find("nav.tabs").getText().replace('\n', ' '));
+        assertTrue(browser.find("ol.history").getText().contains("v2"));
+        WebElement revert = browser.driver().findElement(By.xpath("//button[starts-with(normalize-space(), 'Revert v2')]"));
+        browser.screenshot("repo-05-tag-history");
+        revert.click();
+        browser.waitForText(".notice", "Saved");
+        browser.go("/repository/alice/app?tab=tags");
+        assertTrue(tagRow("v2").getText().contains("Never"), "the reverted tag is live again without expiration");
+    }
+
+    private static String row(String tag) {
+        return "//table[contains(@class,'tags')]//tr[.//summary[normalize-space()='" + tag + "']]";
+    }
+
+    private static WebElement tagRow(String tag) {
+        return browser.driver().findElement(By.xpath(row(tag)));
+    }
+
+    private static void openGear(String tag) {
+        WebElement details = tagRow(tag).findElement(By.tagName("details"));
+        if (details.getAttribute("open") == null) details.findElement(By.tagName("summary")).click();
+    }
+
+    private static void addTag(String on, String name, boolean move) {
+        openGear(on);
+        WebElement form = tagRow(on).findElement(By.cssSelector("form.gear input[name=target]")).findElement(By.xpath("./.."));
+        form.findElement(By.name("target")).sendKeys(name);
+        if (move) form.findElement(By.name("move")).click();
+        form.findElement(By.cssSelector("button")).click();
+    }
+
+    private static void setExpiration(String tag, String value) {
+        openGear(tag);
+        WebElement input = tagRow(tag).findElement(By.name("expires"));
+        ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].value = arguments[1];", input, value);
+        input.findElement(By.xpath("./../button")).click();
+    }
+
+    @Test
+    @Order(5)
     void aNonMemberCannotTellAPrivateRepositoryFromAMissingOne() {
         signIn("mallory", "mallory-password");
         browser.go("/repository/alice/app");
@@ -119,13 +191,13 @@ class RepositoryPagesIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void settingsMakeTheRepositoryPublicAndDeleteItOnlyWithItsName() {
         signIn("alice", "alice-password");
         browser.go("/repository/alice/app?tab=settings");
         browser.find(".card:not(.danger) button[type=submit]").click();
         browser.waitForText("#visibility-now", "public");
-        browser.screenshot("repo-04-settings");
+        browser.screenshot("repo-06-settings");
 
         signIn("mallory", "mallory-password");
         browser.go("/explore");
