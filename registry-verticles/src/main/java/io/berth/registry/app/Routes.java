@@ -99,7 +99,7 @@ final class Routes {
 
         new MetricsApi(s.metrics()).mount(root);
         new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
-                s.repositories(), s.organizations(), s.tags()).mount(vertx, root);
+                s.repositories(), s.organizations(), s.tags(), s.permissions()).mount(vertx, root);
         return root;
     }
 }

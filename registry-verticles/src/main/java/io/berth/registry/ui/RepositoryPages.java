@@ -14,6 +14,9 @@ import io.berth.model.ref.Tag;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.PermissionRepository;
+import io.berth.registry.iam.PermissionService;
+import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -42,14 +45,16 @@ final class RepositoryPages {
     private final RepositoryService repositories;
     private final OrganizationService organizations;
     private final TagService tags;
+    private final PermissionService permissions;
 
     RepositoryPages(Pages pages, BerthConfig config, RepositoryService repositories, OrganizationService organizations,
-                    TagService tags) {
+                    TagService tags, PermissionService permissions) {
         this.pages = pages;
         this.config = config;
         this.repositories = repositories;
         this.organizations = organizations;
         this.tags = tags;
+        this.permissions = permissions;
     }
 
     void mount(Router router) {
@@ -118,7 +123,9 @@ final class RepositoryPages {
             Future<TagService.Page> history = tab.equals("history")
                     ? tags.history(a.repository(), new TagRepository.Filter(null, null, null, false), 1, HISTORY_PAGE)
                     : Future.succeededFuture(new TagService.Page(List.of(), false));
-            return history.compose(changes -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
+            Future<List<Map<String, Object>>> grants = tab.equals("settings") ? grants(a.repository())
+                    : Future.succeededFuture(List.of());
+            return Future.all(history, grants).compose(loaded -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
                 var r = a.repository();
                 var model = new HashMap<String, Object>();
                 model.put("title", r.path());
@@ -133,7 +140,8 @@ final class RepositoryPages {
                 model.put("tags", summary.tags().stream().map(RepositoryPages::tag).toList());
                 model.put("error", ctx.get("formError"));
                 model.put("notice", ctx.request().getParam("done"));
-                model.put("history", changes.tags().stream().map(RepositoryPages::change).toList());
+                model.put("history", loaded.<TagService.Page>resultAt(0).tags().stream().map(RepositoryPages::change).toList());
+                model.put("grants", loaded.resultAt(1));
                 model.put("permanentlyDelete", config.tags().permanentlyDelete());
                 return model;
             }));
@@ -151,6 +159,19 @@ final class RepositoryPages {
         m.put("expires", t.ends() == null ? "Never" : Pages.time(t.ends()));
         m.put("children", t.children() == null ? List.of() : t.children());
         return m;
+    }
+
+    /** The Settings tab's permissions: users and robots (the owner first, fixed), then teams. */
+    private Future<List<Map<String, Object>>> grants(RepositoryRecord repo) {
+        return Future.all(permissions.accountGrants(repo), permissions.teamGrants(repo)).map(all -> {
+            var out = new ArrayList<Map<String, Object>>();
+            all.<List<PermissionRepository.AccountGrant>>resultAt(0).forEach(g -> out.add(Map.of(
+                    "name", g.account().username(), "kind", g.account().isRobot() ? "robot" : "user",
+                    "role", g.role().apiName(), "owner", g.account().username().equals(repo.namespace()))));
+            all.<Map<String, Role>>resultAt(1).forEach((team, role) -> out.add(Map.of(
+                    "name", team, "kind", "team", "role", role.apiName(), "owner", false)));
+            return out;
+        });
     }
 
     /** One row of the Tag History timeline. */
@@ -200,6 +221,19 @@ final class RepositoryPages {
                         .compose(w -> repositories.delete(who, w.repository(), ip)).map("/repository?deleted");
             }
             case "add-tag", "expiration", "delete-tag", "revert", "purge" -> tagChange(ctx, action);
+            case "permission", "remove-permission" -> authorize(ctx, Role.ADMIN, "repo:admin").compose(w -> {
+                String entity = Pages.form(ctx, "entity");
+                boolean team = Pages.form(ctx, "kind").equals("team");
+                if (entity.isEmpty()) {
+                    return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Name a user, robot or team."));
+                }
+                Future<?> done = action.equals("remove-permission")
+                        ? (team ? permissions.deleteTeamRole(who, w.repository(), entity, ip)
+                                : permissions.deleteAccountRole(who, w.repository(), entity, ip))
+                        : (team ? permissions.setTeamRole(who, w.repository(), entity, Pages.form(ctx, "role"), ip)
+                                : permissions.setAccountRole(who, w.repository(), entity, Pages.form(ctx, "role"), ip));
+                return done.map("?tab=settings&done=permission");
+            });
             default -> Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action"));
         }).onSuccess(target -> Pages.redirect(ctx, target.startsWith("?")
                         ? "/repository/" + ctx.pathParam("namespace") + "/" + ctx.pathParam("name") + target : target))

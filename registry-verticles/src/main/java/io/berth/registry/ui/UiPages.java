@@ -9,6 +9,7 @@ import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.PermissionService;
 import io.berth.registry.content.TagService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.repo.RepositoryRecord;
@@ -44,7 +45,7 @@ public final class UiPages {
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
-                   TagService tags) {
+                   TagService tags, PermissionService permissions) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -53,7 +54,7 @@ public final class UiPages {
         this.accounts = accounts;
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
-        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags);
+        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions);
     }
 
     /** Mounts the pages and their assets; mount last, so the API surfaces keep their own paths. */

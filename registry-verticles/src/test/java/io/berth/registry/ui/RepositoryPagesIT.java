@@ -195,7 +195,23 @@ class RepositoryPagesIT {
     void settingsMakeTheRepositoryPublicAndDeleteItOnlyWithItsName() {
         signIn("alice", "alice-password");
         browser.go("/repository/alice/app?tab=settings");
-        browser.find(".card:not(.danger) button[type=submit]").click();
+        addPermission("user", "nobody-by-that-name", "read");
+        browser.waitForText("#form-error", "nobody-by-that-name");
+        addPermission("user", "mallory", "read");
+        browser.waitForText(".notice", "Saved");
+        WebElement grant = permissionRow("mallory");
+        assertEquals("read", new Select(grant.findElement(By.tagName("select"))).getFirstSelectedOption().getText());
+        new Select(grant.findElement(By.tagName("select"))).selectByVisibleText("write");
+        grant.findElement(By.xpath(".//button[normalize-space()='Change']")).click();
+        browser.waitForText(".notice", "Saved");
+        assertEquals("write", new Select(permissionRow("mallory").findElement(By.tagName("select")))
+                .getFirstSelectedOption().getText());
+        browser.screenshot("repo-06-permissions");
+        permissionRow("mallory").findElement(By.xpath(".//button[normalize-space()='Remove']")).click();
+        browser.waitForText(".notice", "Saved");
+        assertFalse(browser.find("table.perms").getText().contains("mallory"));
+
+        browser.find("#visibility-toggle").click();
         browser.waitForText("#visibility-now", "public");
         browser.screenshot("repo-06-settings");
 
@@ -218,6 +234,18 @@ class RepositoryPagesIT {
         browser.waitForText("h1", "Repositories");
         browser.go("/repository/alice/app");
         browser.waitForText("h1", "404");
+    }
+
+    private static void addPermission(String kind, String name, String role) {
+        new Select(browser.find("#perm-kind")).selectByValue(kind);
+        browser.find("#perm-entity").sendKeys(name);
+        new Select(browser.find("#perm-role")).selectByVisibleText(role);
+        browser.find("form.add-permission button[type=submit]").click();
+    }
+
+    private static WebElement permissionRow(String name) {
+        return browser.driver().findElement(By.xpath("//table[contains(@class,'perms')]//tr[td[1][normalize-space()='"
+                + name + "']]"));
     }
 
     private static void signIn(String user, String password) {
