@@ -99,7 +99,8 @@ final class Routes {
 
         new MetricsApi(s.metrics()).mount(root);
         new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
-                s.repositories(), s.organizations(), s.tags(), s.permissions()).mount(vertx, root);
+                s.repositories(), s.organizations(), s.tags(), s.permissions(), s.teams(),
+                s.robots()).mount(vertx, root);
         return root;
     }
 }

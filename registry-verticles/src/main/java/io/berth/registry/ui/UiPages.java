@@ -10,6 +10,8 @@ import io.berth.registry.http.Http;
 import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionService;
+import io.berth.registry.iam.RobotService;
+import io.berth.registry.iam.TeamService;
 import io.berth.registry.content.TagService;
 import io.berth.registry.iam.UserService;
 import io.berth.registry.repo.RepositoryRecord;
@@ -42,10 +44,11 @@ public final class UiPages {
     private final RepositoryService repositories;
     private final Pages pages;
     private final RepositoryPages repositoryPages;
+    private final OrganizationPages organizationPages;
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
-                   TagService tags, PermissionService permissions) {
+                   TagService tags, PermissionService permissions, TeamService teams, RobotService robots) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -55,6 +58,7 @@ public final class UiPages {
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
         this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions);
+        this.organizationPages = new OrganizationPages(pages, organizations, teams, robots);
     }
 
     /** Mounts the pages and their assets; mount last, so the API surfaces keep their own paths. */
@@ -75,6 +79,7 @@ public final class UiPages {
         router.get("/explore").handler(this::explore);
         router.get("/repository").handler(this::repositoryList);
         repositoryPages.mount(router);
+        organizationPages.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/*").subRouter(router);
     }

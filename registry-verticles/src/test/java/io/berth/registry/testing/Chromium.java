@@ -74,6 +74,13 @@ public final class Chromium implements AutoCloseable {
         return driver.findElement(By.cssSelector(css));
     }
 
+    /** Clicks a button or link that loads a new page, and waits until the old page is gone. */
+    public void clickAndLoad(WebElement element) {
+        WebElement old = driver.findElement(By.tagName("html"));
+        element.click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(old));
+    }
+
     /** Waits until the element shows the text (htmx swaps and redirects land asynchronously). */
     public WebElement waitForText(String css, String text) {
         new WebDriverWait(driver, Duration.ofSeconds(10))

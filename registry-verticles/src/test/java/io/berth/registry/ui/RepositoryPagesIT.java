@@ -1,10 +1,7 @@
 package io.berth.registry.ui;
 
-import io.berth.registry.testing.Chromium;
 import io.berth.registry.testing.Images;
 import io.berth.registry.testing.RegistryHttp;
-import io.berth.registry.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,33 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Create New Repository and the repository page's Information, Tags and Settings tabs, in headless Chromium. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RepositoryPagesIT {
-    private static TestServer server;
-    private static Chromium browser;
-
+class RepositoryPagesIT extends BrowserTestBase {
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        browser = Chromium.open(server);
-        server.createUser("alice", "alice-password");
-        server.createUser("mallory", "mallory-password");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
+        open("alice", "mallory");
     }
 
     @Test
     @Order(1)
     void createNewRepositoryExplainsBadNamesInlineThenOpensTheRepository() {
-        signIn("alice", "alice-password");
+        signIn("alice");
         browser.go("/new");
         browser.waitForText("h1", "Create New Repository");
         assertEquals("alice", new Select(browser.find("#namespace")).getFirstSelectedOption().getText());
         browser.find("#name").sendKeys("Bad Name");
-        browser.find("main button[type=submit]").click();
+        browser.clickAndLoad(browser.find("main button[type=submit]"));
         browser.waitForText("#form-error", "Invalid repository name");
         assertEquals("Bad Name", browser.find("#name").getAttribute("value"));
         browser.screenshot("repo-01-new-invalid");
@@ -58,7 +43,7 @@ class RepositoryPagesIT {
         browser.find("#name").clear();
         browser.find("#name").sendKeys("app");
         browser.find("#description").sendKeys("Plans for the app");
-        browser.find("main button[type=submit]").click();
+        browser.clickAndLoad(browser.find("main button[type=submit]"));
         browser.waitForText("h1", "alice/app");
         assertEquals("/repository/alice/app", browser.path());
         assertEquals("private", browser.find(".badge").getText());
@@ -69,7 +54,7 @@ class RepositoryPagesIT {
 
         browser.go("/new");
         browser.find("#name").sendKeys("app");
-        browser.find("main button[type=submit]").click();
+        browser.clickAndLoad(browser.find("main button[type=submit]"));
         browser.waitForText("#form-error", "already exists");
     }
 
@@ -79,7 +64,7 @@ class RepositoryPagesIT {
         browser.go("/repository/alice/app");
         browser.find("#description").clear();
         browser.find("#description").sendKeys("Secret plans for the app");
-        browser.find("main form button[type=submit]").click();
+        browser.clickAndLoad(browser.find("main form button[type=submit]"));
         browser.waitForText(".notice", "Saved");
         assertEquals("Secret plans for the app", browser.find("#description").getAttribute("value"));
     }
@@ -130,7 +115,7 @@ class RepositoryPagesIT {
         assertTrue(tagRow("v2").getText().contains(shown), tagRow("v2").getText() + " lacks " + shown);
 
         openGear("v2");
-        tagRow("v2").findElement(By.cssSelector("button.danger")).click();
+        browser.clickAndLoad(tagRow("v2").findElement(By.cssSelector("button.danger")));
         browser.waitForText(".notice", "Saved");
         assertTrue(browser.driver().findElements(By.xpath(row("v2"))).isEmpty(), "v2 is deleted");
 
@@ -139,7 +124,7 @@ class RepositoryPagesIT {
         assertTrue(browser.find("ol.history").getText().contains("v2"));
         WebElement revert = browser.driver().findElement(By.xpath("//button[starts-with(normalize-space(), 'Revert v2')]"));
         browser.screenshot("repo-05-tag-history");
-        revert.click();
+        browser.clickAndLoad(revert);
         browser.waitForText(".notice", "Saved");
         browser.go("/repository/alice/app?tab=tags");
         assertTrue(tagRow("v2").getText().contains("Never"), "the reverted tag is live again without expiration");
@@ -163,20 +148,20 @@ class RepositoryPagesIT {
         WebElement form = tagRow(on).findElement(By.cssSelector("form.gear input[name=target]")).findElement(By.xpath("./.."));
         form.findElement(By.name("target")).sendKeys(name);
         if (move) form.findElement(By.name("move")).click();
-        form.findElement(By.cssSelector("button")).click();
+        browser.clickAndLoad(form.findElement(By.cssSelector("button")));
     }
 
     private static void setExpiration(String tag, String value) {
         openGear(tag);
         WebElement input = tagRow(tag).findElement(By.name("expires"));
         ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].value = arguments[1];", input, value);
-        input.findElement(By.xpath("./../button")).click();
+        browser.clickAndLoad(input.findElement(By.xpath("./../button")));
     }
 
     @Test
     @Order(5)
     void aNonMemberCannotTellAPrivateRepositoryFromAMissingOne() {
-        signIn("mallory", "mallory-password");
+        signIn("mallory");
         browser.go("/repository/alice/app");
         browser.waitForText("h1", "404");
         String privateOne = browser.find("main").getText();
@@ -193,7 +178,7 @@ class RepositoryPagesIT {
     @Test
     @Order(6)
     void settingsMakeTheRepositoryPublicAndDeleteItOnlyWithItsName() {
-        signIn("alice", "alice-password");
+        signIn("alice");
         browser.go("/repository/alice/app?tab=settings");
         addPermission("user", "nobody-by-that-name", "read");
         browser.waitForText("#form-error", "nobody-by-that-name");
@@ -202,20 +187,20 @@ class RepositoryPagesIT {
         WebElement grant = permissionRow("mallory");
         assertEquals("read", new Select(grant.findElement(By.tagName("select"))).getFirstSelectedOption().getText());
         new Select(grant.findElement(By.tagName("select"))).selectByVisibleText("write");
-        grant.findElement(By.xpath(".//button[normalize-space()='Change']")).click();
+        browser.clickAndLoad(grant.findElement(By.xpath(".//button[normalize-space()='Change']")));
         browser.waitForText(".notice", "Saved");
         assertEquals("write", new Select(permissionRow("mallory").findElement(By.tagName("select")))
                 .getFirstSelectedOption().getText());
         browser.screenshot("repo-06-permissions");
-        permissionRow("mallory").findElement(By.xpath(".//button[normalize-space()='Remove']")).click();
+        browser.clickAndLoad(permissionRow("mallory").findElement(By.xpath(".//button[normalize-space()='Remove']")));
         browser.waitForText(".notice", "Saved");
         assertFalse(browser.find("table.perms").getText().contains("mallory"));
 
-        browser.find("#visibility-toggle").click();
+        browser.clickAndLoad(browser.find("#visibility-toggle"));
         browser.waitForText("#visibility-now", "public");
         browser.screenshot("repo-06-settings");
 
-        signIn("mallory", "mallory-password");
+        signIn("mallory");
         browser.go("/explore");
         browser.waitForText("#results", "alice/app");
         browser.go("/repository/alice/app");
@@ -224,13 +209,13 @@ class RepositoryPagesIT {
                 "a reader sees the description but cannot edit it");
         assertEquals("Secret plans for the app", browser.find("#description-text").getText());
 
-        signIn("alice", "alice-password");
+        signIn("alice");
         browser.go("/repository/alice/app?tab=settings");
         browser.find("#confirm").sendKeys("alice/ap");
-        browser.find("button.danger").click();
+        browser.clickAndLoad(browser.find("button.danger"));
         browser.waitForText("#form-error", "Type alice/app exactly");
         browser.find("#confirm").sendKeys("alice/app");
-        browser.find("button.danger").click();
+        browser.clickAndLoad(browser.find("button.danger"));
         browser.waitForText("h1", "Repositories");
         browser.go("/repository/alice/app");
         browser.waitForText("h1", "404");
@@ -240,7 +225,7 @@ class RepositoryPagesIT {
         new Select(browser.find("#perm-kind")).selectByValue(kind);
         browser.find("#perm-entity").sendKeys(name);
         new Select(browser.find("#perm-role")).selectByVisibleText(role);
-        browser.find("form.add-permission button[type=submit]").click();
+        browser.clickAndLoad(browser.find("form.add-permission button[type=submit]"));
     }
 
     private static WebElement permissionRow(String name) {
@@ -248,12 +233,4 @@ class RepositoryPagesIT {
                 + name + "']]"));
     }
 
-    private static void signIn(String user, String password) {
-        browser.driver().manage().deleteAllCookies();
-        browser.go("/signin");
-        browser.find("#username").sendKeys(user);
-        browser.find("#password").sendKeys(password);
-        browser.find("main button[type=submit]").click();
-        browser.waitForText("h1", "Repositories");
-    }
 }

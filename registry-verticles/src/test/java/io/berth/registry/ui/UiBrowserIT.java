@@ -4,7 +4,6 @@ import io.berth.registry.testing.Chromium;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,20 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The web UI in headless Chromium: first user, sign in/out, explore, repositories, error pages, narrow screens. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class UiBrowserIT {
-    private static TestServer server;
-    private static Chromium browser;
-
+class UiBrowserIT extends BrowserTestBase {
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        browser = Chromium.open(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
+        open();
     }
 
     @Test
@@ -42,7 +31,7 @@ class UiBrowserIT {
         assertEquals("Berth container registry", browser.find("h1").getText());
         assertTrue(browser.find("header").getText().contains("Sign in"));
         browser.screenshot("01-landing-empty");
-        browser.find("a[href='/signup']").click();
+        browser.clickAndLoad(browser.find("a[href='/signup']"));
         browser.waitForText("h1", "Create the first user");
 
         signUp("Not A Name", "admin@example.com", "change-me-please");
@@ -76,7 +65,7 @@ class UiBrowserIT {
         assertTrue(list.contains("admin/secretproj") && list.contains("private"), list);
         browser.screenshot("04-repositories");
 
-        browser.find("header button[type=submit]").click();
+        browser.clickAndLoad(browser.find("header button[type=submit]"));
         browser.waitForText("header", "Sign in");
         assertEquals("/", browser.path());
 
@@ -102,7 +91,7 @@ class UiBrowserIT {
         browser.go("/signin");
         browser.find("#username").sendKeys("admin");
         browser.find("#password").sendKeys("wrong-password");
-        browser.find("form button[type=submit]:not(.link)").click();
+        browser.clickAndLoad(browser.find("form button[type=submit]:not(.link)"));
         assertTrue(browser.waitForText("#form-error", "Invalid").isDisplayed());
         browser.screenshot("07-signin-invalid");
 
@@ -158,6 +147,6 @@ class UiBrowserIT {
         browser.find("#email").clear();
         browser.find("#email").sendKeys(email);
         browser.find("#password").sendKeys(password);
-        browser.find("form:not(.inline) button[type=submit]").click();
+        browser.clickAndLoad(browser.find("form:not(.inline) button[type=submit]"));
     }
 }
