@@ -8,6 +8,7 @@ import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.AccountRepository;
+import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionService;
 import io.berth.registry.iam.RobotService;
@@ -45,10 +46,11 @@ public final class UiPages {
     private final Pages pages;
     private final RepositoryPages repositoryPages;
     private final OrganizationPages organizationPages;
+    private final AccountPages accountPages;
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
-                   TagService tags, PermissionService permissions, TeamService teams, RobotService robots) {
+                   TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -59,6 +61,7 @@ public final class UiPages {
         this.pages = new Pages(vertx, config, auth);
         this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots);
+        this.accountPages = new AccountPages(pages, auth, users, namespaces);
     }
 
     /** Mounts the pages and their assets; mount last, so the API surfaces keep their own paths. */
@@ -80,6 +83,7 @@ public final class UiPages {
         router.get("/repository").handler(this::repositoryList);
         repositoryPages.mount(router);
         organizationPages.mount(router);
+        accountPages.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/*").subRouter(router);
     }
