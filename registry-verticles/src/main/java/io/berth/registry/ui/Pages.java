@@ -38,7 +38,9 @@ final class Pages {
     /** Renders a template of {@code ui/} with the frame's model: who is signed in, the CSRF token, read-only mode. */
     void render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
         Identity who = ApiAuth.identity(ctx);
-        model.put("user", who == null || who.anonymous() ? null : who.username());
+        String user = who == null || who.anonymous() ? null : who.username();
+        model.put("user", user);
+        model.put("superuser", user != null && config.isSuperUser(user));
         model.put("csrf", auth.csrfToken(ctx));
         model.put("readOnly", config.readOnly());
         engine.render(model, "ui/" + template + ".peb").onSuccess(html -> ctx.response().setStatusCode(status)

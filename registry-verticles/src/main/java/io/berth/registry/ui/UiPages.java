@@ -12,6 +12,7 @@ import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionService;
 import io.berth.registry.iam.RobotService;
+import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.TeamService;
 import io.berth.registry.content.TagService;
 import io.berth.registry.iam.UserService;
@@ -47,10 +48,12 @@ public final class UiPages {
     private final RepositoryPages repositoryPages;
     private final OrganizationPages organizationPages;
     private final AccountPages accountPages;
+    private final SuperuserPages superuserPages;
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
-                   TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces) {
+                   TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
+                   SuperuserService superusers) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -62,6 +65,7 @@ public final class UiPages {
         this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots);
         this.accountPages = new AccountPages(pages, auth, users, namespaces);
+        this.superuserPages = new SuperuserPages(pages, superusers);
     }
 
     /** Mounts the pages and their assets; mount last, so the API surfaces keep their own paths. */
@@ -84,6 +88,7 @@ public final class UiPages {
         repositoryPages.mount(router);
         organizationPages.mount(router);
         accountPages.mount(router);
+        if (config.featureSuperUsers()) superuserPages.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/*").subRouter(router);
     }

@@ -4,6 +4,8 @@ import io.berth.registry.testing.Chromium;
 import io.berth.registry.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 
+import java.util.Map;
+
 /** One Berth node and one headless Chromium for a browser test class, with the users it names already signed up. */
 abstract class BrowserTestBase {
     static TestServer server;
@@ -11,7 +13,12 @@ abstract class BrowserTestBase {
 
     /** Starts the node and the browser; each {@code users} entry is a name whose password is name + "-password". */
     static void open(String... users) {
-        server = TestServer.start();
+        open(Map.of(), users);
+    }
+
+    /** The same with extra config.yaml keys. */
+    static void open(Map<String, Object> config, String... users) {
+        server = TestServer.start(config);
         browser = Chromium.open(server);
         for (String user : users) server.createUser(user, user + "-password");
     }
