@@ -5,8 +5,13 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import io.berth.registry.testing.Images;
+import io.berth.registry.testing.RegistryHttp;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,6 +100,33 @@ class OrganizationPagesIT extends BrowserTestBase {
 
     @Test
     @Order(4)
+    void robotWithWritePermissionPushesAndTheTagShows() {
+        browser.go("/new");
+        new Select(browser.find("#namespace")).selectByVisibleText("acme");
+        browser.find("#name").sendKeys("app");
+        browser.clickAndLoad(browser.find("main button[type=submit]"));
+        browser.waitForText("h1", "acme/app");
+        browser.go("/repository/acme/app?tab=settings");
+        browser.find("#perm-entity").sendKeys("acme+ci");
+        new Select(browser.find("#perm-role")).selectByVisibleText("write");
+        browser.clickAndLoad(browser.find("form.add-permission button[type=submit]"));
+        browser.waitForText("table.perms", "acme+ci");
+        assertTrue(browser.find("table.perms").getText().contains("robot"));
+
+        browser.go("/organization/acme/robots/ci");
+        String token = browser.find("#cred-token").getText();
+        var http = new RegistryHttp(server);
+        var image = Images.image(Map.of(), "robot layer".getBytes(StandardCharsets.UTF_8));
+        Images.push(http, "acme/app", http.token("acme+ci", token, "repository:acme/app:pull,push"), "latest", image);
+
+        browser.go("/repository/acme/app?tab=tags");
+        String tags = browser.waitForText("table.tags", "latest").getText();
+        assertTrue(tags.contains(image.digest().substring(0, 19)), tags);
+        browser.screenshot("org-04-robot-pushed-tag");
+    }
+
+    @Test
+    @Order(5)
     void outsidersSeeNeitherTeamsNorRobots() {
         signIn("eve");
         for (String page : new String[] {"/organization/acme", "/organization/acme/teams/builders",
