@@ -8,6 +8,8 @@ import io.berth.registry.http.Http;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.RobotService;
 import io.berth.registry.iam.TeamService;
+import io.berth.registry.repo.RepositoryRecord;
+import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -18,22 +20,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Organization pages: create an organization, its teams (create, members) and robot accounts (create, credentials
+ * Organization pages: create an organization, its repositories, its teams (create, members) and robot accounts (create, credentials
  * dialog, regenerate). The services check permissions with the Authorizer and write the usage log.
  */
 final class OrganizationPages {
+    /** How many robots and repositories the organization page lists. */
     private static final int MAX_ROBOTS = 200;
 
     private final Pages pages;
     private final OrganizationService organizations;
     private final TeamService teams;
     private final RobotService robots;
+    private final RepositoryService repositories;
 
-    OrganizationPages(Pages pages, OrganizationService organizations, TeamService teams, RobotService robots) {
+    OrganizationPages(Pages pages, OrganizationService organizations, TeamService teams, RobotService robots,
+                      RepositoryService repositories) {
         this.pages = pages;
         this.organizations = organizations;
         this.teams = teams;
         this.robots = robots;
+        this.repositories = repositories;
     }
 
     void mount(Router router) {
@@ -79,7 +85,8 @@ final class OrganizationPages {
             Future<List<RobotService.View>> robotList = view.admin()
                     ? robots.list(new RobotService.Owner(who, org), false, false, MAX_ROBOTS)
                     : Future.succeededFuture(List.of());
-            return robotList.map(list -> {
+            return Future.all(robotList, repositories.listNamespace(who, org, MAX_ROBOTS)).map(loaded -> {
+                List<RobotService.View> list = loaded.resultAt(0);
                 var model = new HashMap<String, Object>();
                 model.put("title", org);
                 model.put("org", org);
@@ -90,6 +97,8 @@ final class OrganizationPages {
                 model.put("robots", list.stream().map(r -> Map.of("name", r.robot().name(),
                         "short", r.robot().name().substring(org.length() + 1),
                         "description", r.robot().description() == null ? "" : r.robot().description())).toList());
+                model.put("repositories", loaded.<List<RepositoryRecord>>resultAt(1).stream()
+                        .map(r -> Map.of("path", r.path(), "visibility", r.visibility())).toList());
                 model.put("error", ctx.get("formError"));
                 return model;
             });

@@ -63,7 +63,7 @@ public final class UiPages {
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
         this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions);
-        this.organizationPages = new OrganizationPages(pages, organizations, teams, robots);
+        this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
         this.accountPages = new AccountPages(pages, auth, users, namespaces);
         this.superuserPages = new SuperuserPages(pages, superusers);
     }

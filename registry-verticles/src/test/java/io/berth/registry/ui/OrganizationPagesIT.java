@@ -123,6 +123,8 @@ class OrganizationPagesIT extends BrowserTestBase {
         String tags = browser.waitForText("table.tags", "latest").getText();
         assertTrue(tags.contains(image.digest().substring(0, 19)), tags);
         browser.screenshot("org-04-robot-pushed-tag");
+        browser.go("/organization/acme");
+        assertTrue(browser.find("ul.org-repos").getText().contains("acme/app"));
     }
 
     @Test
@@ -139,6 +141,7 @@ class OrganizationPagesIT extends BrowserTestBase {
         browser.go("/organization/acme");
         browser.waitForText("h1", "acme");
         assertTrue(browser.find("table.teams").getText().contains("builders"));
+        assertFalse(browser.pageSource().contains("acme/app"), "a member without a role on a private repository");
         assertTrue(browser.driver().findElements(By.cssSelector("form.create-robot, ul.robots")).isEmpty(),
                 "robots are for administrators");
         browser.go("/organization/acme/robots/ci");
