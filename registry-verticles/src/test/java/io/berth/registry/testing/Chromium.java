@@ -74,11 +74,14 @@ public final class Chromium implements AutoCloseable {
         return driver.findElement(By.cssSelector(css));
     }
 
-    /** Clicks a button or link that loads a new page, and waits until the old page is gone. */
+    /** Clicks a button or link that loads a new page, and waits until the new page has loaded. */
     public void clickAndLoad(WebElement element) {
-        WebElement old = driver.findElement(By.tagName("html"));
+        var js = (org.openqa.selenium.JavascriptExecutor) driver;
+        js.executeScript("window.berthOldPage = true;");
         element.click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(old));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(js.executeScript(
+                        "return window.berthOldPage === undefined && document.readyState === 'complete';")));
     }
 
     /** Waits until the element shows the text (htmx swaps and redirects land asynchronously). */
