@@ -19,6 +19,7 @@ import io.berth.registry.iam.UserApi;
 import io.berth.registry.logs.LogsApi;
 import io.berth.registry.metrics.MetricsApi;
 import io.berth.registry.repo.RepositoryApi;
+import io.berth.registry.ui.UiPages;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
@@ -35,8 +36,8 @@ import io.vertx.ext.web.Router;
 
 /**
  * Mounts every surface on one router: /v2 (OCI distribution), /api/v1 (Quay-compatible REST), /oauth (Berth as an
- * OAuth provider), /exportedlogs (the downloads of usage-log exports) and the few browser pages Quay keeps at the
- * root ({@code /csrf_token}, {@code /confirm}).
+ * OAuth provider), /exportedlogs (the downloads of usage-log exports), the few browser pages Quay keeps at the
+ * root ({@code /csrf_token}, {@code /confirm}) and, last, the web UI.
  */
 final class Routes {
     private Routes() {}
@@ -114,6 +115,9 @@ final class Routes {
         userApi.mountRoot(root);
 
         new MetricsApi(s.metrics()).mount(root);
+        new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
+                s.repositories(), s.organizations(), s.tags(), s.permissions(), s.teams(),
+                s.robots(), s.namespaces(), s.superusers()).mount(vertx, root);
         return root;
     }
 }

@@ -47,19 +47,21 @@ public final class SessionApi {
 
     private void signin(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        String username = Http.requiredString(body, "username");
-        String password = Http.requiredString(body, "password");
-        credentials.password(username, password)
-                .compose(login -> {
-                    credentials.audit(login, username, "quayauth", Http.clientIp(ctx), ctx.request().getHeader("User-Agent"));
-                    if (!login.ok()) {
-                        return Future.failedFuture(new BerthException(ErrorCode.DENIED, login.failure(),
-                                Map.of("invalidCredentials", true, "needsEmailVerification", false)));
-                    }
-                    return auth.startSession(ctx, login.identity().accountId());
-                })
+        signIn(ctx, Http.requiredString(body, "username"), Http.requiredString(body, "password"))
                 .onSuccess(v -> Http.json(ctx, 200, new JsonObject().put("success", true)))
                 .onFailure(ctx::fail);
+    }
+
+    /** Checks the password, audits the attempt and starts a session on this browser; the API and the UI sign in here. */
+    public Future<Void> signIn(RoutingContext ctx, String username, String password) {
+        return credentials.password(username, password).compose(login -> {
+            credentials.audit(login, username, "quayauth", Http.clientIp(ctx), ctx.request().getHeader("User-Agent"));
+            if (!login.ok()) {
+                return Future.failedFuture(new BerthException(ErrorCode.DENIED, login.failure(),
+                        Map.of("invalidCredentials", true, "needsEmailVerification", false)));
+            }
+            return auth.startSession(ctx, login.identity().accountId());
+        });
     }
 
     /** Re-enter the password: refreshes the session for the actions that need a fresh login. */
@@ -82,16 +84,19 @@ public final class SessionApi {
                 .onFailure(ctx::fail);
     }
 
-    /** Ends every session of the signed-in user, as Quay does, and drops the cookie. */
     private void signout(RoutingContext ctx) {
+        signOut(ctx).onSuccess(v -> Http.json(ctx, 200, new JsonObject().put("success", true))).onFailure(ctx::fail);
+    }
+
+    /** Ends every session of the signed-in caller, logs it and drops the cookie; the API and the UI sign out here. */
+    public Future<Void> signOut(RoutingContext ctx) {
         Identity who = ApiAuth.identity(ctx);
         Future<Void> end = who.anonymous() ? Future.succeededFuture() : sessions.endAll(who.accountId());
-        end.onSuccess(v -> {
+        return end.onSuccess(v -> {
             if (!who.anonymous()) {
                 usage.log("logout_success", who.accountId(), who, null, Http.clientIp(ctx), new JsonObject());
             }
             auth.clearSessionCookie(ctx);
-            Http.json(ctx, 200, new JsonObject().put("success", true));
-        }).onFailure(ctx::fail);
+        });
     }
 }

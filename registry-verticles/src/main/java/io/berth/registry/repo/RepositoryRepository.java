@@ -88,6 +88,17 @@ public final class RepositoryRepository {
                 .map(rows -> Sql.list(rows, RepositoryRepository::map));
     }
 
+    /** Public repositories whose name or description contains {@code text} (any case), by path after {@code afterPath}. */
+    public Future<List<RepositoryRecord>> searchPublic(SqlClient db, String text, String afterPath, int limit) {
+        return db.preparedQuery(SELECT + """
+                         WHERE r.visibility = 'public' AND (a.username || '/' || r.name) COLLATE "C" > $2
+                           AND (strpos(lower(a.username || '/' || r.name), lower($1)) > 0
+                                OR strpos(lower(coalesce(r.description, '')), lower($1)) > 0)
+                         ORDER BY (a.username || '/' || r.name) COLLATE "C" LIMIT $3""")
+                .execute(Tuple.of(text, afterPath, limit))
+                .map(rows -> Sql.list(rows, RepositoryRepository::map));
+    }
+
     /**
      * Repositories the viewer may read, ordered by path, after {@code afterPath}: those of its own namespace and those
      * it holds a permission on; public ones too when {@code includePublic}. {@code viewerId} null lists public ones only.

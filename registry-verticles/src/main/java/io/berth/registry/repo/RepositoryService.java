@@ -110,6 +110,16 @@ public final class RepositoryService {
                 authorizer.isSuperUser(who), last, limit);
     }
 
+    /** A namespace's repositories the caller may read (public ones, and private ones it holds a role on), by id. */
+    public Future<java.util.List<RepositoryRecord>> listNamespace(Identity who, String namespace, int limit) {
+        return repositories.listNamespace(pool, namespace, who.anonymous() ? null : who.accountId(), 0, limit);
+    }
+
+    /** Explore: public repositories matching {@code text} in name or description ("" matches all), by path. */
+    public Future<java.util.List<RepositoryRecord>> explore(String text, String afterPath, int limit) {
+        return repositories.searchPublic(pool, text, afterPath == null ? "" : afterPath, limit);
+    }
+
     public Future<Void> setDescription(Identity who, RepositoryRecord repo, String description, String ip) {
         return repositories.setDescription(pool, repo.id(), description).onSuccess(v ->
                 usage.log("set_repo_description", repo.namespaceId(), who, repo.id(), ip, new JsonObject()

@@ -1,0 +1,100 @@
+package io.berth.registry.ui;
+
+import io.berth.model.error.BerthException;
+import io.berth.registry.auth.Identity;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.http.ApiAuth;
+import io.berth.registry.http.Http;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.common.template.TemplateEngine;
+import io.vertx.ext.web.templ.pebble.PebbleTemplateEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** What every UI page shares: rendering in the frame, the error page, inline form errors, redirects, form fields. */
+final class Pages {
+    private static final Logger LOG = LoggerFactory.getLogger(Pages.class);
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
+
+    private final BerthConfig config;
+    private final ApiAuth auth;
+    private final TemplateEngine engine;
+
+    Pages(Vertx vertx, BerthConfig config, ApiAuth auth) {
+        this.config = config;
+        this.auth = auth;
+        this.engine = PebbleTemplateEngine.create(vertx);
+    }
+
+    /** Renders a template of {@code ui/} with the frame's model: who is signed in, the CSRF token, read-only mode. */
+    void render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+        Identity who = ApiAuth.identity(ctx);
+        String user = who == null || who.anonymous() ? null : who.username();
+        model.put("user", user);
+        model.put("superuser", user != null && config.isSuperUser(user));
+        model.put("csrf", auth.csrfToken(ctx));
+        model.put("readOnly", config.readOnly());
+        engine.render(model, "ui/" + template + ".peb").onSuccess(html -> ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+                .putHeader("X-Frame-Options", "DENY").end(html)).onFailure(err -> {
+            if (template.equals("error")) fallback(ctx, status, err); else ctx.fail(err);
+        });
+    }
+
+    /** The error page: what happened and where to go; a 404 never tells whether something private exists. */
+    void failure(RoutingContext ctx) {
+        if (Http.cutIfStarted(ctx)) return;
+        BerthException error = Http.failureOf(ctx);
+        int status = Http.status(error);
+        if (status >= 500) LOG.error("UI request {} failed", ctx.normalizedPath(), ctx.failure());
+        var model = new HashMap<String, Object>();
+        model.put("status", status);
+        model.put("title", "Error " + status);
+        model.put("heading", switch (status) {
+            case 401, 403 -> "Not allowed";
+            case 404 -> "Page not found";
+            default -> status >= 500 ? "Something went wrong" : "Request refused";
+        });
+        model.put("message", switch (status) {
+            case 404 -> "There is nothing at this address, or you are not allowed to see it.";
+            case 401, 403 -> error.getMessage() + " Sign in with an account that has access, or go back.";
+            default -> status >= 500 ? "The registry could not complete this request. Try again; if it keeps happening, tell the registry's administrators."
+                    : error.getMessage();
+        });
+        render(ctx, status, "error", model);
+    }
+
+    /** Shows a client error next to the form; anything else is a server failure. */
+    static void inline(RoutingContext ctx, Throwable err, Consumer<String> show) {
+        if (err instanceof BerthException e && Http.status(e) < 500) show.accept(e.getMessage());
+        else ctx.fail(err);
+    }
+
+    static void redirect(RoutingContext ctx, String location) {
+        ctx.response().setStatusCode(303).putHeader("Location", location).end();
+    }
+
+    static String form(RoutingContext ctx, String name) {
+        String value = ctx.request().getFormAttribute(name);
+        return value == null ? "" : value.trim();
+    }
+
+    /** A time as pages show it (UTC); "" for none. */
+    static String time(OffsetDateTime t) {
+        return t == null ? "" : TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+    }
+
+    private static void fallback(RoutingContext ctx, int status, Throwable err) {
+        LOG.error("error page failed to render", err);
+        Http.page(ctx, status, "Berth: error", "<h1>" + status + "</h1><p><a href=\"/\">Start page</a></p>");
+    }
+}

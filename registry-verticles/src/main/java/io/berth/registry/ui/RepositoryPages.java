@@ -1,0 +1,314 @@
+package io.berth.registry.ui;
+
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
+import io.berth.model.iam.Role;
+import io.berth.model.ref.RepositoryName;
+import io.berth.registry.auth.Identity;
+import io.berth.registry.config.BerthConfig;
+import io.berth.registry.content.TagRepository.TagRow;
+import io.berth.registry.content.ManifestService;
+import io.berth.registry.content.TagRepository;
+import io.berth.registry.content.TagService;
+import io.berth.model.ref.Tag;
+import io.berth.registry.http.ApiAuth;
+import io.berth.registry.http.Http;
+import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.PermissionRepository;
+import io.berth.registry.iam.PermissionService;
+import io.berth.registry.repo.RepositoryRecord;
+import io.berth.registry.repo.RepositoryService;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Create New Repository and the repository page (Information, Tags, Tag History and Settings tabs). Reads and writes go through
+ * {@link RepositoryService}, which checks permissions with the Authorizer and writes the usage log.
+ */
+final class RepositoryPages {
+    private static final Set<String> TABS = Set.of("info", "tags", "history", "settings");
+    private static final int HISTORY_PAGE = 50;
+    private static final Set<String> VISIBILITIES = Set.of("public", "private");
+    /** The tags the Tags tab lists, as the repository API caps them. */
+    private static final int MAX_TAGS = 500;
+
+    private final Pages pages;
+    private final BerthConfig config;
+    private final RepositoryService repositories;
+    private final OrganizationService organizations;
+    private final TagService tags;
+    private final PermissionService permissions;
+
+    RepositoryPages(Pages pages, BerthConfig config, RepositoryService repositories, OrganizationService organizations,
+                    TagService tags, PermissionService permissions) {
+        this.pages = pages;
+        this.config = config;
+        this.repositories = repositories;
+        this.organizations = organizations;
+        this.tags = tags;
+        this.permissions = permissions;
+    }
+
+    void mount(Router router) {
+        router.get("/new").handler(ctx -> newForm(ctx, 200, null, Map.of()));
+        router.post("/new").handler(this::create);
+        String repo = "/repository/(?<namespace>[^/]+)/(?<name>.+)";
+        router.routeWithRegex(HttpMethod.GET, repo).handler(this::show);
+        router.routeWithRegex(HttpMethod.POST, repo).handler(this::change);
+    }
+
+    private void newForm(RoutingContext ctx, int status, String error, Map<String, String> typed) {
+        Identity who = ApiAuth.identity(ctx);
+        if (who.anonymous()) {
+            Pages.redirect(ctx, "/signin");
+            return;
+        }
+        organizations.memberships(who).onSuccess(memberships -> {
+            var namespaces = new ArrayList<String>();
+            namespaces.add(who.username());
+            memberships.forEach(m -> namespaces.add(m.organization().username()));
+            var model = new HashMap<String, Object>();
+            model.put("title", "Create New Repository");
+            model.put("namespaces", namespaces);
+            model.put("error", error);
+            model.put("namespace", typed.getOrDefault("namespace", who.username()));
+            model.put("name", typed.getOrDefault("name", ""));
+            model.put("description", typed.getOrDefault("description", ""));
+            model.put("visibility", typed.getOrDefault("visibility", "private"));
+            pages.render(ctx, status, "new-repository", model);
+        }).onFailure(ctx::fail);
+    }
+
+    private void create(RoutingContext ctx) {
+        Identity who = ApiAuth.identity(ctx);
+        var typed = Map.of("namespace", Pages.form(ctx, "namespace"), "name", Pages.form(ctx, "name"),
+                "description", Pages.form(ctx, "description"), "visibility", Pages.form(ctx, "visibility"));
+        Future<RepositoryName> name = Future.future(p -> {
+            if (who.anonymous()) throw new BerthException(ErrorCode.UNAUTHORIZED, "Sign in to create a repository.");
+            if (!VISIBILITIES.contains(typed.get("visibility"))) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST, "Choose public or private.");
+            }
+            p.complete(new RepositoryName(typed.get("namespace"), typed.get("name")));
+        });
+        name.compose(n -> repositories.create(who, n, typed.get("visibility"), typed.get("description"), false,
+                        Http.clientIp(ctx)))
+                .onSuccess(r -> Pages.redirect(ctx, "/repository/" + r.path()))
+                .onFailure(err -> Pages.inline(ctx, err, message -> newForm(ctx, 400, explain(err, message), typed)));
+    }
+
+    private static String explain(Throwable err, String message) {
+        if (!(err instanceof BerthException e)) return message;
+        return switch (e.code()) {
+            case CONFLICT -> "A repository of that name already exists in this namespace.";
+            case DENIED -> "You may not create repositories in this namespace.";
+            default -> message;
+        };
+    }
+
+    /** The repository page; a repository the caller cannot read is answered exactly like a missing one (404). */
+    private void show(RoutingContext ctx) {
+        String tab = ctx.get("tab", ctx.request().getParam("tab", "info"));
+        readable(ctx).compose(a -> {
+            if (!TABS.contains(tab) || (tab.equals("settings") && !a.role().atLeast(Role.ADMIN))) {
+                return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
+            }
+            Future<TagService.Page> history = tab.equals("history")
+                    ? tags.history(a.repository(), new TagRepository.Filter(null, null, null, false), 1, HISTORY_PAGE)
+                    : Future.succeededFuture(new TagService.Page(List.of(), false));
+            Future<List<Map<String, Object>>> grants = tab.equals("settings") ? grants(a.repository())
+                    : Future.succeededFuture(List.of());
+            return Future.all(history, grants).compose(loaded -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
+                var r = a.repository();
+                var model = new HashMap<String, Object>();
+                model.put("title", r.path());
+                model.put("tab", tab);
+                model.put("path", r.path());
+                model.put("name", r.name());
+                model.put("pullName", config.serverHostname() + "/" + r.path());
+                model.put("description", r.description() == null ? "" : r.description());
+                model.put("visibility", r.visibility());
+                model.put("canWrite", a.role().atLeast(Role.WRITE));
+                model.put("canAdmin", a.role().atLeast(Role.ADMIN));
+                model.put("tags", summary.tags().stream().map(RepositoryPages::tag).toList());
+                model.put("error", ctx.get("formError"));
+                model.put("notice", ctx.request().getParam("done"));
+                model.put("history", loaded.<TagService.Page>resultAt(0).tags().stream().map(RepositoryPages::change).toList());
+                model.put("grants", loaded.resultAt(1));
+                model.put("permanentlyDelete", config.tags().permanentlyDelete());
+                return model;
+            }));
+        }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null ? 200 : 400, "repository", model))
+                .onFailure(ctx::fail);
+    }
+
+    private static Map<String, Object> tag(TagRow t) {
+        var m = new HashMap<String, Object>();
+        m.put("name", t.name());
+        m.put("modified", Pages.time(t.start()));
+        m.put("size", t.layersSize() == null ? "" : humanSize(t.layersSize()));
+        m.put("digest", t.manifestDigest());
+        m.put("shortDigest", t.manifestDigest().substring(0, Math.min(19, t.manifestDigest().length())));
+        m.put("expires", t.ends() == null ? "Never" : Pages.time(t.ends()));
+        m.put("children", t.children() == null ? List.of() : t.children());
+        return m;
+    }
+
+    /** The Settings tab's permissions: users and robots (the owner first, fixed), then teams. */
+    private Future<List<Map<String, Object>>> grants(RepositoryRecord repo) {
+        return Future.all(permissions.accountGrants(repo), permissions.teamGrants(repo)).map(all -> {
+            var out = new ArrayList<Map<String, Object>>();
+            all.<List<PermissionRepository.AccountGrant>>resultAt(0).forEach(g -> out.add(Map.of(
+                    "name", g.account().username(), "kind", g.account().isRobot() ? "robot" : "user",
+                    "role", g.role().apiName(), "owner", g.account().username().equals(repo.namespace()))));
+            all.<Map<String, Role>>resultAt(1).forEach((team, role) -> out.add(Map.of(
+                    "name", team, "kind", "team", "role", role.apiName(), "owner", false)));
+            return out;
+        });
+    }
+
+    /** One row of the Tag History timeline. */
+    private static Map<String, Object> change(TagRow t) {
+        var m = tag(t);
+        m.put("ended", t.ends() != null && t.ends().isBefore(java.time.OffsetDateTime.now()));
+        m.put("reversion", t.reversion());
+        return m;
+    }
+
+    static String humanSize(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int i = -1;
+        do {
+            v /= 1024;
+            i++;
+        } while (v >= 1024 && i < units.length - 1);
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+
+    /** The form posts of the repository page, by their {@code action} field. */
+    private void change(RoutingContext ctx) {
+        Identity who = ApiAuth.identity(ctx);
+        String ip = Http.clientIp(ctx);
+        String action = Pages.form(ctx, "action");
+        readable(ctx).compose(a -> switch (action) {
+            case "description" -> authorize(ctx, Role.WRITE, "repo:write")
+                    .compose(w -> repositories.setDescription(who, w.repository(), Pages.form(ctx, "description"), ip))
+                    .map("?tab=info&done=description");
+            case "visibility" -> {
+                String visibility = Pages.form(ctx, "visibility");
+                if (!VISIBILITIES.contains(visibility)) {
+                    yield Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Choose public or private."));
+                }
+                yield authorize(ctx, Role.ADMIN, "repo:admin")
+                        .compose(w -> repositories.setVisibility(who, w.repository(), visibility, ip))
+                        .map("?tab=settings&done=visibility");
+            }
+            case "delete" -> {
+                if (!Pages.form(ctx, "confirm").equals(a.repository().path())) {
+                    yield Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST,
+                            "Type " + a.repository().path() + " exactly to delete the repository."));
+                }
+                yield authorize(ctx, Role.ADMIN, "repo:admin")
+                        .compose(w -> repositories.delete(who, w.repository(), ip)).map("/repository?deleted");
+            }
+            case "add-tag", "expiration", "delete-tag", "revert", "purge" -> tagChange(ctx, action);
+            case "permission", "remove-permission" -> authorize(ctx, Role.ADMIN, "repo:admin").compose(w -> {
+                String entity = Pages.form(ctx, "entity");
+                boolean team = Pages.form(ctx, "kind").equals("team");
+                if (entity.isEmpty()) {
+                    return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Name a user, robot or team."));
+                }
+                Future<?> done = action.equals("remove-permission")
+                        ? (team ? permissions.deleteTeamRole(who, w.repository(), entity, ip)
+                                : permissions.deleteAccountRole(who, w.repository(), entity, ip))
+                        : (team ? permissions.setTeamRole(who, w.repository(), entity, Pages.form(ctx, "role"), ip)
+                                : permissions.setAccountRole(who, w.repository(), entity, Pages.form(ctx, "role"), ip));
+                return done.map("?tab=settings&done=permission");
+            });
+            default -> Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action"));
+        }).onSuccess(target -> Pages.redirect(ctx, target.startsWith("?")
+                        ? "/repository/" + ctx.pathParam("namespace") + "/" + ctx.pathParam("name") + target : target))
+                .onFailure(err -> Pages.inline(ctx, err, message -> {
+                    if (err instanceof BerthException e && Http.status(e) == 404) {
+                        ctx.fail(err);
+                        return;
+                    }
+                    ctx.put("formError", message);
+                    ctx.put("tab", switch (action) {
+                        case "description" -> "info";
+                        case "add-tag", "expiration", "delete-tag" -> "tags";
+                        case "revert", "purge" -> "history";
+                        default -> "settings";
+                    });
+                    show(ctx);
+                }));
+    }
+
+    /** The gear menu's actions on a tag and the Tag History's; TagService writes each usage-log entry. */
+    private Future<String> tagChange(RoutingContext ctx, String action) {
+        String tag = Pages.form(ctx, "tag");
+        String target = Pages.form(ctx, "target");
+        String digest = Pages.form(ctx, "digest");
+        String named = action.equals("add-tag") ? target : tag;
+        if (!Tag.valid(named)) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag name “" + named
+                    + "”: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -"));
+        }
+        return authorize(ctx, Role.WRITE, "repo:write").compose(a -> {
+            var actor = new ManifestService.Actor(a.repository(), ApiAuth.identity(ctx), Http.clientIp(ctx));
+            return switch (action) {
+                case "add-tag" -> tags.summary(a.repository(), MAX_TAGS).compose(summary -> {
+                    boolean exists = summary.tags().stream().anyMatch(t -> t.name().equals(target));
+                    if (exists && !Pages.form(ctx, "move").equals("yes")) {
+                        return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Tag " + target
+                                + " already exists: tick “Move it here” to point it at this manifest."));
+                    }
+                    return tags.update(actor, target, new TagService.Update(false, null, true, digest))
+                            .map("?tab=tags&done=tag");
+                });
+                case "expiration" -> expiration(Pages.form(ctx, "expires")).compose(epoch ->
+                        tags.update(actor, tag, new TagService.Update(true, epoch, false, null))).map("?tab=tags&done=tag");
+                case "delete-tag" -> tags.delete(actor, tag).compose(found -> found
+                        ? Future.succeededFuture("?tab=tags&done=tag")
+                        : Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Tag " + tag + " is already gone.")));
+                case "revert" -> tags.restore(actor, tag, digest).map("?tab=history&done=tag");
+                default -> !config.tags().permanentlyDelete()
+                        ? Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Permanent deletion is disabled."))
+                        : tags.removeFromTimeMachine(actor, tag, digest, false).map("?tab=history&done=tag");
+            };
+        });
+    }
+
+    /** A date-time picker's value (UTC) as epoch seconds; empty means no expiration. */
+    private static Future<Long> expiration(String value) {
+        if (value.isEmpty()) return Future.succeededFuture(null);
+        try {
+            long epoch = java.time.LocalDateTime.parse(value).toEpochSecond(java.time.ZoneOffset.UTC);
+            if (epoch <= System.currentTimeMillis() / 1000) {
+                return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Choose a time in the future."));
+            }
+            return Future.succeededFuture(epoch);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Enter a date and time."));
+        }
+    }
+
+    private Future<RepositoryService.Access> readable(RoutingContext ctx) {
+        return authorize(ctx, Role.READ, "repo:read").recover(err -> Future.failedFuture(
+                err instanceof BerthException ? new BerthException(ErrorCode.NOT_FOUND, "Not Found") : err));
+    }
+
+    private Future<RepositoryService.Access> authorize(RoutingContext ctx, Role needed, String scope) {
+        return repositories.authorize(ApiAuth.identity(ctx), ctx.pathParam("namespace"), ctx.pathParam("name"),
+                needed, scope);
+    }
+}
