@@ -5,6 +5,8 @@ import io.berth.model.error.ErrorCode;
 import io.berth.model.iam.Role;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.build.BuildRecord;
+import io.berth.registry.build.BuildService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.TagRepository.TagRow;
 import io.berth.registry.content.ManifestService;
@@ -34,7 +36,10 @@ import java.util.Set;
  * {@link RepositoryService}, which checks permissions with the Authorizer and writes the usage log.
  */
 final class RepositoryPages {
-    private static final Set<String> TABS = Set.of("info", "tags", "history", "settings");
+    private static final Set<String> TABS = Set.of("info", "tags", "history", "builds", "settings");
+    /** Build History filters: the cutoff in hours (0: none) and the rows shown. */
+    private static final Map<String, int[]> BUILD_FILTERS = Map.of("recent", new int[]{0, 10}, "48h", new int[]{48, 100},
+            "30d", new int[]{24 * 30, 100});
     private static final int HISTORY_PAGE = 50;
     private static final Set<String> VISIBILITIES = Set.of("public", "private");
     /** The tags the Tags tab lists, as the repository API caps them. */
@@ -46,9 +51,11 @@ final class RepositoryPages {
     private final OrganizationService organizations;
     private final TagService tags;
     private final PermissionService permissions;
+    private final BuildService builds;
 
     RepositoryPages(Pages pages, BerthConfig config, RepositoryService repositories, OrganizationService organizations,
-                    TagService tags, PermissionService permissions) {
+                    TagService tags, PermissionService permissions, BuildService builds) {
+        this.builds = builds;
         this.pages = pages;
         this.config = config;
         this.repositories = repositories;
@@ -123,9 +130,14 @@ final class RepositoryPages {
             Future<TagService.Page> history = tab.equals("history")
                     ? tags.history(a.repository(), new TagRepository.Filter(null, null, null, false), 1, HISTORY_PAGE)
                     : Future.succeededFuture(new TagService.Page(List.of(), false));
+            String filter = BUILD_FILTERS.containsKey(ctx.request().getParam("filter", "")) ? ctx.request().getParam("filter") : "recent";
+            int[] f = BUILD_FILTERS.get(filter);
+            Future<List<BuildRecord>> buildList = tab.equals("builds") && config.builds().enabled()
+                    ? builds.list(a.repository(), f[0] == 0 ? null : System.currentTimeMillis() / 1000 - f[0] * 3600L, f[1])
+                    : Future.succeededFuture(List.of());
             Future<List<Map<String, Object>>> grants = tab.equals("settings") ? grants(a.repository())
                     : Future.succeededFuture(List.of());
-            return Future.all(history, grants).compose(loaded -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
+            return Future.all(history, grants, buildList).compose(loaded -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
                 var r = a.repository();
                 var model = new HashMap<String, Object>();
                 model.put("title", r.path());
@@ -142,6 +154,9 @@ final class RepositoryPages {
                 model.put("notice", ctx.request().getParam("done"));
                 model.put("history", loaded.<TagService.Page>resultAt(0).tags().stream().map(RepositoryPages::change).toList());
                 model.put("grants", loaded.resultAt(1));
+                model.put("buildsEnabled", config.builds().enabled());
+                model.put("buildFilter", filter);
+                model.put("builds", loaded.<List<BuildRecord>>resultAt(2).stream().map(RepositoryPages::build).toList());
                 model.put("permanentlyDelete", config.tags().permanentlyDelete());
                 return model;
             }));
@@ -158,6 +173,19 @@ final class RepositoryPages {
         m.put("shortDigest", t.manifestDigest().substring(0, Math.min(19, t.manifestDigest().length())));
         m.put("expires", t.ends() == null ? "Never" : Pages.time(t.ends()));
         m.put("children", t.children() == null ? List.of() : t.children());
+        return m;
+    }
+
+    /** One row of Build History. */
+    private static Map<String, Object> build(BuildRecord b) {
+        var m = new HashMap<String, Object>();
+        m.put("id", b.uuid().toString());
+        m.put("phase", b.shownPhase().wire());
+        m.put("name", b.displayName() == null ? "" : b.displayName());
+        m.put("by", b.manualUser() == null ? "" : b.manualUser());
+        m.put("started", Pages.time(b.createdAt()));
+        var tags = b.jobConfig() == null ? null : b.jobConfig().getJsonArray("docker_tags");
+        m.put("tags", tags == null ? "" : String.join(", ", tags.stream().map(String::valueOf).toList()));
         return m;
     }
 

@@ -53,7 +53,7 @@ public final class UiPages {
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
-                   SuperuserService superusers) {
+                   SuperuserService superusers, io.berth.registry.build.BuildService builds) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -62,7 +62,7 @@ public final class UiPages {
         this.accounts = accounts;
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
-        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions);
+        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
         this.accountPages = new AccountPages(pages, auth, users, namespaces);
         this.superuserPages = new SuperuserPages(pages, superusers);
