@@ -68,6 +68,9 @@ final class RepositoryPages {
         router.get("/new").handler(ctx -> newForm(ctx, 200, null, Map.of()));
         router.post("/new").handler(this::create);
         String repo = "/repository/(?<namespace>[^/]+)/(?<name>.+)";
+        String build = repo + "/build/(?<uuid>[0-9a-fA-F-]{36})";
+        router.routeWithRegex(HttpMethod.GET, build).handler(this::buildPage);
+        router.routeWithRegex(HttpMethod.POST, build).handler(this::cancelBuild);
         router.routeWithRegex(HttpMethod.GET, repo).handler(this::show);
         router.routeWithRegex(HttpMethod.POST, repo).handler(this::change);
     }
@@ -174,6 +177,44 @@ final class RepositoryPages {
         m.put("expires", t.ends() == null ? "Never" : Pages.time(t.ends()));
         m.put("children", t.children() == null ? List.of() : t.children());
         return m;
+    }
+
+    /** A build's phase and log; htmx re-fetches the page while it runs; {@code ?format=text} downloads the log. */
+    private void buildPage(RoutingContext ctx) {
+        readable(ctx).compose(a -> builds.get(a.repository(), ctx.pathParam("uuid")).compose(b -> {
+            boolean logs = a.role().atLeast(Role.WRITE) || config.builds().readerLogs();
+            return (logs ? builds.logs(b, 0, 5000) : Future.succeededFuture(new io.berth.registry.build.BuildRepository.LogPage(0, List.of())))
+                    .map(page -> {
+                        var lines = page.entries().stream().map(e -> e.getString("message", "")).toList();
+                        var model = new HashMap<String, Object>(build(b));
+                        model.put("title", "Build " + b.uuid());
+                        model.put("path", a.repository().path());
+                        model.put("finished", b.finished());
+                        model.put("canWrite", a.role().atLeast(Role.WRITE));
+                        model.put("showLogs", logs);
+                        model.put("lines", lines);
+                        model.put("error", b.error());
+                        return model;
+                    });
+        })).onSuccess(model -> {
+            if ("text".equals(ctx.request().getParam("format")) && (boolean) model.get("showLogs")) {
+                @SuppressWarnings("unchecked") var lines = (List<String>) model.get("lines");
+                ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .putHeader("Content-Disposition", "attachment; filename=\"build-" + model.get("id") + ".log\"")
+                        .end(String.join("\n", lines) + "\n");
+                return;
+            }
+            pages.render(ctx, 200, "build", model);
+        }).onFailure(ctx::fail);
+    }
+
+    /** Cancel: BuildService checks the build may still be cancelled. */
+    private void cancelBuild(RoutingContext ctx) {
+        authorize(ctx, Role.WRITE, "repo:write")
+                .compose(a -> builds.get(a.repository(), ctx.pathParam("uuid")))
+                .compose(b -> builds.cancel(ApiAuth.identity(ctx), b, Http.clientIp(ctx)))
+                .onSuccess(v -> Pages.redirect(ctx, ctx.request().path()))
+                .onFailure(ctx::fail);
     }
 
     /** One row of Build History. */

@@ -54,5 +54,11 @@ class BuildPagesIT extends BrowserTestBase {
             assertTrue(!browser.find("table.builds .phase").getText().isEmpty());
         }
         browser.screenshot("builds-02-history");
+
+        browser.clickAndLoad(browser.find("table.builds a"));
+        browser.waitForText("h1", uuid);
+        assertTrue(!browser.find("#phase").getText().isEmpty());
+        assertTrue(browser.find("#download-logs").isDisplayed());
+        browser.screenshot("builds-03-build");
     }
 }
