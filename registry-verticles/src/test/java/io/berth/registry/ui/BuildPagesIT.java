@@ -59,6 +59,9 @@ class BuildPagesIT extends BrowserTestBase {
         browser.waitForText("h1", uuid);
         assertTrue(!browser.find("#phase").getText().isEmpty());
         assertTrue(browser.find("#download-logs").isDisplayed());
+        // the log holds the phases the worker went through, one line each
+        browser.waitForText("#build-log", "Step 1/1 : FROM scratch");
+        assertTrue(browser.driver().findElements(org.openqa.selenium.By.cssSelector("#build-log .log-line")).size() > 1);
         browser.screenshot("builds-03-build");
     }
 }
