@@ -1,5 +1,6 @@
 package io.berth.registry.iam;
 
+import io.berth.registry.auth.SecretCodes;
 import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
@@ -9,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
-import java.security.SecureRandom;
 import java.util.List;
 
 /**
@@ -20,7 +20,6 @@ import java.util.List;
 public final class RobotService {
     public static final int MAX_DESCRIPTION = 255;
     private static final String TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Pool pool;
     private final AccountRepository accounts;
@@ -164,8 +163,6 @@ public final class RobotService {
     }
 
     private static String newToken() {
-        var sb = new StringBuilder(64);
-        for (int i = 0; i < 64; i++) sb.append(TOKEN_ALPHABET.charAt(RANDOM.nextInt(TOKEN_ALPHABET.length())));
-        return sb.toString();
+        return SecretCodes.random(64, TOKEN_ALPHABET);
     }
 }
