@@ -85,8 +85,6 @@ final class AccountPages {
             }
         });
         done.onSuccess(target -> Pages.redirect(ctx, target))
-                .onFailure(err -> Pages.inline(ctx, err, message -> show(ctx, 400,
-                        err instanceof BerthException e && e.code() == ErrorCode.FRESH_LOGIN_REQUIRED
-                                ? "Sign out and sign in again to change this: it needs a recent sign-in." : message)));
+                .onFailure(err -> Pages.inline(ctx, err, message -> show(ctx, 400, message)));
     }
 }

@@ -1,6 +1,7 @@
 package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
@@ -23,6 +24,8 @@ import java.util.function.Consumer;
 final class Pages {
     private static final Logger LOG = LoggerFactory.getLogger(Pages.class);
 
+    private static final String FORM_ERROR = "formError";
+    private static final String FORM_ACTION = "formAction";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
     private final BerthConfig config;
@@ -75,8 +78,51 @@ final class Pages {
 
     /** Shows a client error next to the form; anything else is a server failure. */
     static void inline(RoutingContext ctx, Throwable err, Consumer<String> show) {
-        if (err instanceof BerthException e && Http.status(e) < 500) show.accept(e.getMessage());
-        else ctx.fail(err);
+        if (err instanceof BerthException e && e.code() == ErrorCode.FRESH_LOGIN_REQUIRED) {
+            show.accept("Sign out and sign in again to change this: it needs a recent sign-in.");
+        } else if (err instanceof BerthException e && Http.status(e) < 500) {
+            show.accept(e.getMessage());
+        } else {
+            ctx.fail(err);
+        }
+    }
+
+    /**
+     * A form's failure on a page outsiders must learn nothing from: a refusal or a missing thing is the error page's
+     * 404, any other client error shows next to the form.
+     */
+    static void inlineOrHidden(RoutingContext ctx, Throwable err, Consumer<String> show) {
+        if (err instanceof BerthException e && e.code() != ErrorCode.FRESH_LOGIN_REQUIRED
+                && (Http.status(e) == 401 || Http.status(e) == 403 || Http.status(e) == 404)) {
+            ctx.fail(hidden(err));
+        } else {
+            inline(ctx, err, show);
+        }
+    }
+
+    /**
+     * A form's failure on a page of several forms: shows the page again (with {@link #rejection}) and the message
+     * next to the form whose {@code action} failed; refusals and missing things as with {@link #inlineOrHidden}.
+     */
+    static void rejectForm(RoutingContext ctx, Throwable err, String action, Runnable show) {
+        inlineOrHidden(ctx, err, message -> {
+            ctx.put(FORM_ERROR, message);
+            ctx.put(FORM_ACTION, action);
+            show.run();
+        });
+    }
+
+    /** Puts a rejected form's message ({@code error}) and action ({@code errorFor}) in the model; the status to answer. */
+    static int rejection(RoutingContext ctx, Map<String, Object> model) {
+        model.put("error", ctx.get(FORM_ERROR));
+        model.put("errorFor", ctx.get(FORM_ACTION));
+        return ctx.get(FORM_ERROR) == null ? 200 : 400;
+    }
+
+    /** Outsiders learn nothing about an organization's private parts: a refusal looks like a missing page. */
+    static Throwable hidden(Throwable err) {
+        return err instanceof BerthException e && (Http.status(e) == 401 || Http.status(e) == 403)
+                ? new BerthException(ErrorCode.NOT_FOUND, "Not Found") : err;
     }
 
     static void redirect(RoutingContext ctx, String location) {

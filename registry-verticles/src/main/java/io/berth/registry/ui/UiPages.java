@@ -2,6 +2,7 @@ package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SessionApi;
 import io.berth.registry.config.BerthConfig;
@@ -47,13 +48,17 @@ public final class UiPages {
     private final Pages pages;
     private final RepositoryPages repositoryPages;
     private final OrganizationPages organizationPages;
+    private final TeamPages teamPages;
+    private final RobotPages robotPages;
+    private final ApplicationPages applicationPages;
     private final AccountPages accountPages;
     private final SuperuserPages superuserPages;
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
-                   SuperuserService superusers, io.berth.registry.build.BuildService builds) {
+                   SuperuserService superusers, io.berth.registry.build.BuildService builds,
+                   ApplicationService applications) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -63,7 +68,11 @@ public final class UiPages {
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
         this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds);
-        this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
+        this.organizationPages = new OrganizationPages(pages, config, organizations, teams, robots, repositories,
+                permissions, applications, namespaces);
+        this.teamPages = new TeamPages(pages, teams, permissions, repositories);
+        this.robotPages = new RobotPages(pages, robots, permissions, repositories);
+        this.applicationPages = new ApplicationPages(pages, config, applications);
         this.accountPages = new AccountPages(pages, auth, users, namespaces);
         this.superuserPages = new SuperuserPages(pages, superusers);
     }
@@ -87,6 +96,9 @@ public final class UiPages {
         router.get("/repository").handler(this::repositoryList);
         repositoryPages.mount(router);
         organizationPages.mount(router);
+        teamPages.mount(router);
+        robotPages.mount(router);
+        applicationPages.mount(router);
         accountPages.mount(router);
         if (config.featureSuperUsers()) superuserPages.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
