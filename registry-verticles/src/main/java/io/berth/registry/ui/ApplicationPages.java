@@ -66,7 +66,7 @@ final class ApplicationPages {
                             "dangerous", OAuthScopes.DANGEROUS.contains(e.getKey()))).toList());
             model.put("token", minted == null ? null : minted.token());
             model.put("tokenScope", minted == null ? null : minted.view().scope());
-            model.put("notice", ctx.request().getParam("done"));
+            model.put("notice", Pages.notice(ctx));
             return model;
         }).onSuccess(model -> {
             int status = Pages.rejection(ctx, model);

@@ -104,7 +104,7 @@ final class OrganizationPages {
             model.put("tab", tab);
             model.put("admin", view.admin());
             model.put("typed", ctx.request().method() == io.vertx.core.http.HttpMethod.POST ? typed(ctx) : Map.of());
-            model.put("notice", ctx.request().getParam("done"));
+            model.put("notice", Pages.notice(ctx));
             return tab(ctx, who, org, tab, view, model).map(model);
         }).onSuccess(model -> pages.render(ctx, Pages.rejection(ctx, model), "organization", model))
                 .onFailure(ctx::fail);
@@ -198,8 +198,7 @@ final class OrganizationPages {
         String action = Pages.form(ctx, "action");
         String base = "/organization/" + org;
         Future<String> done = Future.future(p -> (switch (action) {
-            case "team" -> teams.save(who, org, Pages.form(ctx, "name"), Pages.form(ctx, "role"),
-                    Pages.form(ctx, "description"), ip).map(saved -> base + "/teams/" + saved.team().name());
+            case "team" -> createTeam(ctx, who, org, ip).map(saved -> base + "/teams/" + saved.team().name());
             case "team-role" -> teams.save(who, org, Pages.form(ctx, "team"), Pages.form(ctx, "role"), null, ip)
                     .map(base + "?tab=teams&done=team-role");
             case "delete-team" -> teams.delete(who, org, Pages.form(ctx, "team"), ip)
@@ -237,6 +236,21 @@ final class OrganizationPages {
             default -> "settings";
         });
         done.onSuccess(target -> Pages.redirect(ctx, target)).onFailure(err -> Pages.rejectForm(ctx, err, action, () -> show(ctx)));
+    }
+
+    /**
+     * Create New Team: the service's save also updates an existing team, so a name already taken is refused here, as
+     * Quay's page does before it calls the API.
+     */
+    private Future<TeamService.Saved> createTeam(RoutingContext ctx, Identity who, String org, String ip) {
+        String name = Pages.form(ctx, "name");
+        return organizations.view(who, org).compose(view -> {
+            if (view.teams() != null && view.teams().stream().anyMatch(t -> t.summary().team().name().equals(name))) {
+                return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "A team named " + name
+                        + " already exists."));
+            }
+            return teams.save(who, org, name, Pages.form(ctx, "role"), Pages.form(ctx, "description"), ip);
+        });
     }
 
     /** A new default permission: for anyone's new repositories or one creator's, granted to a user, robot or team. */

@@ -7,6 +7,7 @@ import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.common.template.TemplateEngine;
 import io.vertx.ext.web.templ.pebble.PebbleTemplateEngine;
@@ -117,6 +118,14 @@ final class Pages {
         model.put("error", ctx.get(FORM_ERROR));
         model.put("errorFor", ctx.get(FORM_ACTION));
         return ctx.get(FORM_ERROR) == null ? 200 : 400;
+    }
+
+    /**
+     * The {@code done} parameter a successful form's redirect set, for the page's "Saved." notice; a form rejected
+     * after it (posted to the same address) must not show it.
+     */
+    static String notice(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.GET ? ctx.request().getParam("done") : null;
     }
 
     /** Outsiders learn nothing about an organization's private parts: a refusal looks like a missing page. */

@@ -68,7 +68,7 @@ final class RobotPages {
             model.put("permissions", names.stream().map(name -> Map.of("repository", name,
                     "role", roles.getOrDefault(name, "none"))).toList());
             model.put("granted", roles.size());
-            model.put("notice", ctx.request().getParam("done"));
+            model.put("notice", Pages.notice(ctx));
             return model;
         })).onSuccess(model -> pages.render(ctx, Pages.rejection(ctx, model), "robot", model))
                 .onFailure(err -> ctx.fail(Pages.hidden(err)));

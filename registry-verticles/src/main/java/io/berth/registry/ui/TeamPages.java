@@ -64,7 +64,7 @@ final class TeamPages {
                 model.put("grants", loaded.<List<PermissionRepository.RepositoryGrant>>resultAt(0).stream()
                         .map(g -> Map.of("repository", g.repository(), "role", g.role().apiName())).toList());
                 model.put("repositories", loaded.resultAt(1));
-                model.put("notice", ctx.request().getParam("done"));
+                model.put("notice", Pages.notice(ctx));
                 return model;
             });
         }).onSuccess(model -> pages.render(ctx, Pages.rejection(ctx, model), "team", model))

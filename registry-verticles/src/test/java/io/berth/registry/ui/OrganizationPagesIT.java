@@ -174,6 +174,12 @@ class OrganizationPagesIT extends BrowserTestBase {
         browser.waitForText("#form-error", "would remove admin ability");
         assertTrue(browser.find("table.teams").getText().contains("owners"));
 
+        browser.find("#team-name").sendKeys("builders");
+        browser.clickAndLoad(browser.find("form.create-team button"));
+        browser.waitForText("#form-error", "A team named builders already exists");
+        assertEquals("member", new Select(browser.find("#role-builders")).getFirstSelectedOption().getAttribute("value"),
+                "creating never changes an existing team");
+        browser.find("#team-name").clear();
         browser.find("#team-name").sendKeys("short.lived");
         browser.clickAndLoad(browser.find("form.create-team button"));
         browser.waitForText("h1", "Team short.lived");

@@ -1,0 +1,314 @@
+package io.berth.registry.ui;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.berth.registry.testing.RegistryHttp;
+import io.berth.registry.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+import java.util.Map;
+
+import static io.berth.registry.ui.OrganizationPagesIT.scrollTo;
+import static io.berth.registry.ui.OrganizationPagesIT.setOptionValue;
+import static io.berth.registry.ui.OrganizationPagesIT.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The organization page's admin tabs in headless Chromium: pending invitations on a team's page (mailing on, through
+ * GreenMail), Default Permissions, Applications with Generate Token, and Settings (e-mail, time machine, delete).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OrganizationSettingsPagesIT extends BrowserTestBase {
+    static GreenMail smtp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = TestServer.freePort();
+        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        open(Map.of("MAIL_SERVER", "127.0.0.1", "MAIL_PORT", port, "MAIL_USE_TLS", false,
+                "MAIL_DEFAULT_SENDER", "berth@example.com", "TAG_EXPIRATION_OPTIONS", java.util.List.of("0s", "1d", "1w", "2w")),
+                "alice", "carol", "eve");
+    }
+
+    @AfterAll
+    static void stopMail() {
+        smtp.stop();
+    }
+
+    @Test
+    @Order(1)
+    void aTeamPageShowsPendingInvitations() {
+        signIn("alice");
+        browser.go("/organizations/new");
+        browser.find("#name").sendKeys("globex");
+        browser.clickAndLoad(browser.find("main button[type=submit]"));
+        browser.go("/organization/globex?tab=robots");
+        browser.find("#robot-name").sendKeys("deployer");
+        browser.clickAndLoad(browser.find("form.create-robot button"));
+        browser.go("/organization/globex?tab=teams");
+        browser.find("#team-name").sendKeys("devs");
+        browser.clickAndLoad(browser.find("form.create-team button"));
+        browser.waitForText("h1", "Team devs");
+
+        browser.find("#member").sendKeys("carol");
+        browser.clickAndLoad(browser.find("form.add-member button"));
+        browser.waitForText("#notice", "Invitation sent");
+        assertTrue(browser.find("ul.invites").getText().contains("carol"), "carol is invited, not yet a member");
+        assertTrue(browser.driver().findElements(By.cssSelector("ul.members")).isEmpty());
+        assertTrue(smtp.waitForIncomingEmail(30_000, 1), "the invitation is mailed");
+
+        browser.find("#member").sendKeys("globex+deployer");
+        browser.clickAndLoad(browser.find("form.add-member button"));
+        browser.waitForText("ul.members", "globex+deployer");
+        assertTrue(browser.find("ul.members").getText().contains("(robot)"));
+        browser.screenshot("org-settings-01-invitations");
+    }
+
+    @Test
+    @Order(2)
+    void defaultPermissionsAreCreatedChangedAndDeleted() {
+        browser.go("/organization/globex?tab=defaults");
+        browser.waitForText("#no-prototypes", "No default permissions");
+        assertEquals("Usage Logs", browser.find(".tabs a[href='/organization/globex/logs']").getText(),
+                "the tab bar links to the usage logs");
+        for (String input : new String[] {"#prototype-activating", "#prototype-delegate"}) {
+            assertNotNull(browser.find(input).getDomAttribute("data-entity-picker"), input);
+            assertEquals("globex", browser.find(input).getDomAttribute("data-namespace"), input);
+        }
+
+        browser.clickAndLoad(browser.find("form.create-prototype button[type=submit]"));
+        browser.waitForText("#form-error", "Name the user, robot or team");
+        assertEquals(400, status());
+        browser.find("#prototype-delegate").sendKeys("ghost");
+        browser.clickAndLoad(browser.find("form.create-prototype button[type=submit]"));
+        browser.waitForText("#form-error", "Missing delegate user or team");
+        assertEquals("ghost", browser.find("#prototype-delegate").getDomProperty("value"), "the form keeps what was typed");
+
+        browser.find("#prototype-delegate").clear();
+        new Select(browser.find("#prototype-kind")).selectByVisibleText("Team");
+        browser.find("#prototype-delegate").sendKeys("devs");
+        new Select(browser.find("#prototype-role")).selectByVisibleText("Write");
+        browser.clickAndLoad(browser.find("form.create-prototype button[type=submit]"));
+        browser.waitForText("#notice", "Saved");
+        String row = browser.find("table.prototypes tbody tr").getText();
+        assertTrue(row.contains("Anyone") && row.contains("devs") && row.contains("team"), row);
+
+        browser.find("#applies-creator").click();
+        browser.find("#prototype-delegate").sendKeys("globex+deployer");
+        browser.clickAndLoad(browser.find("form.create-prototype button[type=submit]"));
+        browser.waitForText("#form-error", "Name the user or robot whose new repositories");
+        browser.find("#prototype-activating").sendKeys("carol");
+        browser.clickAndLoad(browser.find("form.create-prototype button[type=submit]"));
+        browser.waitForText("#notice", "Saved");
+        String table = browser.find("table.prototypes").getText();
+        assertTrue(table.contains("carol") && table.contains("globex+deployer") && table.contains("robot"), table);
+        browser.screenshot("org-settings-02-default-permissions");
+
+        // new repositories of anyone get the first one: devs may write
+        browser.go("/new");
+        new Select(browser.find("#namespace")).selectByVisibleText("globex");
+        browser.find("#name").sendKeys("svc");
+        browser.clickAndLoad(browser.find("main button[type=submit]"));
+        browser.go("/repository/globex/svc?tab=settings");
+        String perms = browser.find("table.perms").getText();
+        assertTrue(perms.contains("devs"), perms);
+        assertFalse(perms.contains("globex+deployer"), "that one applies to carol's repositories only");
+
+        browser.go("/organization/globex?tab=defaults");
+        new Select(browser.find("#prototype-role-0")).selectByVisibleText("Admin");
+        browser.clickAndLoad(browser.find("#prototype-role-0 ~ button"));
+        browser.waitForText("#notice", "Saved");
+        assertEquals("admin", new Select(browser.find("#prototype-role-0")).getFirstSelectedOption().getDomProperty("value"));
+        setOptionValue("#prototype-role-0", "owner");
+        browser.clickAndLoad(browser.find("#prototype-role-0 ~ button"));
+        browser.waitForText("#form-error", "Invalid role owner");
+        assertEquals(400, status());
+
+        browser.clickAndLoad(browser.find("form.delete-prototype button"));
+        browser.waitForText("#notice", "Default permission deleted");
+        assertEquals(1, browser.driver().findElements(By.cssSelector("table.prototypes tbody tr")).size());
+    }
+
+    @Test
+    @Order(3)
+    void applicationsAreCreatedEditedAndDeleted() {
+        browser.go("/organization/globex?tab=applications");
+        browser.waitForText("#no-applications", "No OAuth applications");
+        browser.find("#app-name").sendKeys("Deploy bot");
+        browser.find("#app-redirect").sendKeys("ftp://example.com/cb");
+        browser.clickAndLoad(browser.find("form.create-application button"));
+        browser.waitForText("#form-error", "Invalid redirect_uri");
+        assertEquals(400, status());
+        assertEquals("Deploy bot", browser.find("#app-name").getDomProperty("value"));
+
+        browser.find("#app-redirect").clear();
+        browser.find("#app-redirect").sendKeys("https://deploy.example.com/callback");
+        browser.find("#app-uri").sendKeys("https://deploy.example.com");
+        browser.find("#app-description").sendKeys("Deploys things");
+        browser.find("#app-avatar").sendKeys("bot@example.com");
+        browser.clickAndLoad(browser.find("form.create-application button"));
+        browser.waitForText("h1", "Deploy bot");
+        String clientId = browser.find("#client-id").getText();
+        String secret = browser.find("#client-secret").getText();
+        assertEquals(20, clientId.length(), clientId);
+        assertEquals(40, secret.length(), secret);
+        assertEquals("https://deploy.example.com/callback", browser.find("#app-redirect").getDomProperty("value"));
+        assertEquals("bot@example.com", browser.find("#app-avatar").getDomProperty("value"));
+
+        browser.find("#app-description").clear();
+        browser.find("#app-description").sendKeys("Deploys everything");
+        browser.find("#app-avatar").clear();
+        browser.find("#app-avatar").sendKeys("not-an-address");
+        browser.clickAndLoad(browser.find("form.application-settings button"));
+        browser.waitForText("#form-error", "Invalid avatar_email");
+        assertEquals(400, status());
+        assertEquals("Deploys everything", browser.find("#app-description").getDomProperty("value"));
+        browser.find("#app-avatar").clear();
+        browser.clickAndLoad(browser.find("form.application-settings button"));
+        browser.waitForText("#notice", "Saved");
+        assertEquals("Deploys everything", browser.find("#app-description").getDomProperty("value"));
+
+        browser.driver().findElement(By.xpath("//summary[text()='Reset Client Secret']")).click();
+        browser.clickAndLoad(browser.find("form.reset-secret button"));
+        browser.waitForText("#notice", "new client secret");
+        assertNotEquals(secret, browser.find("#client-secret").getText());
+        assertEquals(clientId, browser.find("#client-id").getText());
+
+        browser.go("/organization/globex?tab=applications");
+        assertTrue(browser.find("table.applications").getText().contains("Deploy bot"));
+    }
+
+    @Test
+    @Order(4)
+    void generateTokenShowsATokenThatWorksOnce() {
+        browser.clickAndLoad(browser.driver().findElement(By.linkText("Deploy bot")));
+        assertTrue(browser.driver().findElements(By.cssSelector("#scope-super-user")).isEmpty(),
+                "super:user is for superusers");
+        browser.clickAndLoad(browser.find("form.generate-token button"));
+        browser.waitForText("#form-error", "Choose at least one scope");
+        assertEquals(400, status());
+
+        browser.find("#scope-repo-read").click();
+        browser.find("#scope-user-read").click();
+        browser.clickAndLoad(browser.find("form.generate-token button"));
+        String token = browser.waitForText("#access-token", "").getText();
+        assertEquals(40, token.length(), token);
+        assertTrue(browser.find(".token-once").getText().contains("repo:read user:read"));
+        assertNotNull(browser.find("button[data-copy=access-token]"));
+        browser.screenshot("org-settings-03-generated-token");
+
+        var http = new RegistryHttp(server);
+        var me = RegistryHttp.json(RegistryHttp.ok(http.api("GET", "/user/", token, null)));
+        assertEquals("alice", me.getString("username"));
+        assertEquals(403, http.api("GET", "/organization/globex/applications", token, null).statusCode(),
+                "the token holds only the scopes chosen");
+
+        browser.go(browser.path());
+        assertTrue(browser.driver().findElements(By.id("access-token")).isEmpty(), "the token is shown once");
+    }
+
+    @Test
+    @Order(5)
+    void settingsChangeTheEmailAndTheTimeMachine() {
+        browser.go("/organization/globex?tab=settings");
+        browser.find("#org-email").clear();
+        browser.clickAndLoad(browser.find("form.org-email button"));
+        browser.waitForText("#form-error", "Invalid email address");
+        assertEquals(400, status());
+        browser.find("#org-email").sendKeys("ops@globex.example");
+        browser.clickAndLoad(browser.find("form.org-email button"));
+        browser.waitForText("#notice", "Saved");
+        assertEquals("ops@globex.example", browser.find("#org-email").getDomProperty("value"));
+
+        assertEquals("2 weeks", browser.find("#window-now").getText());
+        assertEquals(java.util.List.of("0 seconds", "1 day", "1 week", "2 weeks"), new Select(browser.find("#tag-window"))
+                .getOptions().stream().map(o -> o.getText()).toList());
+        new Select(browser.find("#tag-window")).selectByVisibleText("1 week");
+        browser.clickAndLoad(browser.find("form.time-machine button"));
+        browser.waitForText("#window-now", "1 week");
+        var http = new RegistryHttp(server);
+        var view = RegistryHttp.json(http.api("GET", "/organization/globex", server.oauthToken("alice"), null));
+        assertEquals(7 * 86400, view.getLong("tag_expiration_s"));
+
+        setOptionValue("#tag-window", "12345");
+        browser.clickAndLoad(browser.find("form.time-machine button"));
+        browser.waitForText("#form-error", "Invalid tag expiration option");
+        assertEquals(400, status());
+        assertEquals("1 week", browser.find("#window-now").getText());
+        assertTrue(browser.driver().findElements(By.id("notice")).isEmpty(), "a rejected form is not \"Saved.\"");
+        browser.screenshot("org-settings-04-settings");
+    }
+
+    @Test
+    @Order(6)
+    void outsidersSeeNoneOfIt() {
+        signIn("eve");
+        for (String page : new String[] {"/organization/globex?tab=defaults", "/organization/globex?tab=applications",
+                "/organization/globex?tab=settings", "/organization/globex/teams/devs"}) {
+            browser.go(page);
+            browser.waitForText("h1", "404");
+            assertFalse(browser.pageSource().contains("Deploy bot"), page);
+        }
+        signIn("alice");
+        browser.go("/organization/globex?tab=applications");
+        String client = browser.driver().findElement(By.linkText("Deploy bot")).getDomAttribute("href");
+        signIn("eve");
+        browser.go(client);
+        browser.waitForText("h1", "404");
+        assertFalse(browser.pageSource().contains("client-secret"));
+    }
+
+    @Test
+    @Order(7)
+    void pagesFitAPhoneScreen() {
+        signIn("alice");
+        browser.width(390, 844);
+        try {
+            for (String tab : new String[] {"repos", "teams", "robots", "defaults", "applications", "settings"}) {
+                browser.go("/organization/globex?tab=" + tab);
+                assertTrue(browser.scrollWidth() <= 390, tab + " overflows 390 px: " + browser.scrollWidth());
+            }
+            browser.go("/organization/globex?tab=defaults");
+            browser.screenshot("org-settings-05-default-permissions-390px");
+        } finally {
+            browser.width(1280, 900);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void deletingTheOrganizationNeedsItsName() {
+        browser.go("/organization/globex?tab=applications");
+        browser.clickAndLoad(browser.driver().findElement(By.linkText("Deploy bot")));
+        browser.driver().findElement(By.xpath("//summary[text()='Delete Application']")).click();
+        browser.clickAndLoad(browser.find("form.delete-application button"));
+        browser.waitForText("#notice", "Application deleted");
+        browser.waitForText("#no-applications", "No OAuth applications");
+
+        browser.go("/organization/globex?tab=settings");
+        scrollTo("form.delete-org");
+        browser.find("#confirm").sendKeys("globe");
+        browser.clickAndLoad(browser.find("form.delete-org button"));
+        browser.waitForText("#form-error", "Type globex exactly");
+        assertEquals(400, status());
+        browser.find("#confirm").sendKeys("globex");
+        browser.clickAndLoad(browser.find("form.delete-org button"));
+        assertEquals("/repository?deleted", browser.path());
+        browser.go("/organization/globex");
+        browser.waitForText("h1", "404");
+        browser.go("/repository/globex/svc");
+        browser.waitForText("h1", "404");
+    }
+}
