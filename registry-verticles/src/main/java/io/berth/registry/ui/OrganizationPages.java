@@ -2,6 +2,7 @@ package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.model.iam.Role;
 import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.config.BerthConfig;
@@ -17,6 +18,7 @@ import io.berth.registry.iam.TeamService;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -103,7 +105,7 @@ final class OrganizationPages {
             model.put("org", org);
             model.put("tab", tab);
             model.put("admin", view.admin());
-            model.put("typed", ctx.request().method() == io.vertx.core.http.HttpMethod.POST ? typed(ctx) : Map.of());
+            model.put("typed", ctx.request().method() == HttpMethod.POST ? typed(ctx) : Map.of());
             model.put("notice", Pages.notice(ctx));
             return tab(ctx, who, org, tab, view, model).map(model);
         }).onSuccess(model -> pages.render(ctx, Pages.rejection(ctx, model), "organization", model))
@@ -279,7 +281,7 @@ final class OrganizationPages {
     static Future<RepositoryRecord> administeredRepository(RepositoryService repositories, Identity who, String org,
                                                           String name) {
         if (name.isEmpty()) return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Choose a repository."));
-        return repositories.authorize(who, org, name, io.berth.model.iam.Role.ADMIN, "repo:admin")
+        return repositories.authorize(who, org, name, Role.ADMIN, "repo:admin")
                 .map(RepositoryService.Access::repository)
                 .recover(err -> Future.failedFuture(err instanceof BerthException e && e.code() == ErrorCode.NOT_FOUND
                         ? new BerthException(ErrorCode.INVALID_REQUEST, "No repository " + org + "/" + name) : err));
