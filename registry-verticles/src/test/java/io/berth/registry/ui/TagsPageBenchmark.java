@@ -2,9 +2,7 @@ package io.berth.registry.ui;
 
 import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.Images;
-import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
-import io.vertx.core.json.JsonObject;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,15 +33,8 @@ public final class TagsPageBenchmark {
         }
         try (var server = TestServer.start(Map.of())) {
             server.createUser("bench", "bench-password");
-            var http = new RegistryHttp(server);
-            String token = http.token("bench", "bench-password", "repository:bench/many:pull,push");
-            var image = Images.image(Map.of(), "one layer".getBytes(StandardCharsets.UTF_8));
-            Images.push(http, "bench/many", token, "tag-0000", image);
-            String api = server.oauthToken("bench");
-            for (int i = 1; i < tags; i++) {
-                RegistryHttp.ok(http.api("PUT", "/repository/bench/many/tag/" + "tag-%04d".formatted(i), api,
-                        new JsonObject().put("manifest_digest", image.digest())));
-            }
+            Images.pushTagged(server, "bench", "bench/many",
+                    java.util.stream.IntStream.range(0, tags).mapToObj("tag-%04d"::formatted).toList());
             var browser = Browser.signedIn(server, "bench", "bench-password");
             int lastPage = (tags + 49) / 50;
             System.out.printf("bench-ui: Tags tab of a repository with %d tags, %d requests per page%n", tags, requests);

@@ -2,7 +2,6 @@ package io.berth.registry.ui;
 
 import io.berth.registry.testing.Images;
 import io.berth.registry.testing.RegistryHttp;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -11,9 +10,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,15 +25,7 @@ class TagsPageIT extends BrowserTestBase {
     @BeforeAll
     static void start() {
         open("carol");
-        var http = new RegistryHttp(server);
-        String token = http.token("carol", "carol-password", "repository:carol/many:pull,push");
-        var image = Images.image(Map.of(), "one layer".getBytes(StandardCharsets.UTF_8));
-        Images.push(http, "carol/many", token, "t000", image);
-        String api = server.oauthToken("carol");
-        for (int i = 1; i < TAGS; i++) {
-            RegistryHttp.ok(http.api("PUT", "/repository/carol/many/tag/" + tag(i), api,
-                    new JsonObject().put("manifest_digest", image.digest())));
-        }
+        Images.pushTagged(server, "carol", "carol/many", java.util.stream.IntStream.range(0, TAGS).mapToObj(TagsPageIT::tag).toList());
         signIn("carol");
     }
 
