@@ -1,6 +1,7 @@
 package io.berth.registry.ui;
 
 import io.berth.registry.testing.Browser;
+import io.berth.registry.testing.Crawler;
 import io.berth.registry.testing.Images;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
@@ -9,13 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import static io.berth.registry.testing.RegistryHttp.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +28,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class PrivacyIT {
     /** Names that only olivia (and members of the team granted access) may see. */
     private static final List<String> SECRETS = List.of("secret-plans-repo", "secret-diary", "deployer-bot");
-    /** Same-origin links: absolute paths, and queries on the current page (the tabs). */
-    private static final Pattern LINK = Pattern.compile("href=\"([/?][^\"#]*)");
     private static final int MAX_PAGES = 400;
 
     static TestServer server;
@@ -106,26 +102,14 @@ class PrivacyIT {
 
     /** Every page reachable by GET links from the start pages and the guessed private addresses: path → body. */
     private static Map<String, String> crawl(Browser browser) {
-        var seen = new LinkedHashMap<String, String>();
-        var queue = new ArrayDeque<>(List.of("/", "/explore", "/explore?q=secret", "/repository", "/new", "/user/settings",
+        var pages = new LinkedHashMap<String, String>();
+        Crawler.crawl(browser, List.of("/", "/explore", "/explore?q=secret", "/repository", "/new", "/user/settings",
                 "/user/logs", "/organization/hidden-org", "/organization/hidden-org/logs",
                 "/organization/hidden-org/teams/owners", "/organization/hidden-org/teams/bystanders",
                 "/organization/hidden-org/robots/deployer-bot", "/repository/hidden-org/open-house",
                 "/repository/hidden-org/open-house?tab=settings", "/repository/hidden-org/open-house?tab=logs",
-                "/repository/olivia/secret-diary", "/repository/hidden-org/secret-plans-repo?tab=tags"));
-        var queued = new HashSet<>(queue);
-        while (!queue.isEmpty() && seen.size() < MAX_PAGES) {
-            String path = queue.poll();
-            String body = browser.get(path).body();
-            seen.put(path, body);
-            var links = LINK.matcher(body);
-            while (links.find()) {
-                String link = links.group(1).replace("&amp;", "&");
-                if (link.startsWith("?")) link = path.split("\\?", 2)[0] + link;
-                if (link.startsWith("/static/") || link.startsWith("/webjars/") || !queued.add(link)) continue;
-                queue.add(link);
-            }
-        }
-        return seen;
+                "/repository/olivia/secret-diary", "/repository/hidden-org/secret-plans-repo?tab=tags"), MAX_PAGES)
+                .forEach((path, response) -> pages.put(path, response.body()));
+        return pages;
     }
 }
