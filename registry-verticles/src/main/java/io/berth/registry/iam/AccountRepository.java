@@ -95,6 +95,33 @@ public final class AccountRepository {
                 .execute(Tuple.of(id, passwordHash)).mapEmpty();
     }
 
+    /** A user's consecutive failed password logins and how long ago the last one was, by the database's clock. */
+    public record LoginFailures(int count, double secondsSinceLast) {}
+
+    public Future<LoginFailures> loginFailures(SqlClient db, long id) {
+        return db.preparedQuery("""
+                        SELECT invalid_login_attempts,
+                               COALESCE(EXTRACT(EPOCH FROM now() - last_invalid_login), 0)::float8 AS since
+                        FROM account WHERE id = $1""")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    var row = rows.iterator().next();
+                    return new LoginFailures(row.getInteger(0), row.getDouble(1));
+                });
+    }
+
+    public Future<Void> recordLoginFailure(SqlClient db, long id) {
+        return db.preparedQuery("""
+                        UPDATE account SET invalid_login_attempts = invalid_login_attempts + 1, last_invalid_login = now()
+                        WHERE id = $1""")
+                .execute(Tuple.of(id)).mapEmpty();
+    }
+
+    public Future<Void> clearLoginFailures(SqlClient db, long id) {
+        return db.preparedQuery("UPDATE account SET invalid_login_attempts = 0 WHERE id = $1 AND invalid_login_attempts > 0")
+                .execute(Tuple.of(id)).mapEmpty();
+    }
+
     /** Sets a (confirmed) e-mail address; an address another account uses surfaces as a unique violation. */
     public Future<Void> setEmail(SqlClient db, long id, String email) {
         return db.preparedQuery("UPDATE account SET email = $2, verified = TRUE WHERE id = $1")
