@@ -18,6 +18,7 @@ import io.berth.registry.http.Http;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionRepository;
 import io.berth.registry.iam.PermissionService;
+import io.berth.registry.logs.LogService;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
@@ -32,11 +33,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Create New Repository and the repository page (Information, Tags, Tag History and Settings tabs). Reads and writes go through
+ * Create New Repository and the repository page (Information, Tags, Tag History, Builds, Usage Logs and Settings tabs). Reads and writes go through
  * {@link RepositoryService}, which checks permissions with the Authorizer and writes the usage log.
  */
 final class RepositoryPages {
-    private static final Set<String> TABS = Set.of("info", "tags", "history", "builds", "settings");
+    private static final Set<String> TABS = Set.of("info", "tags", "history", "builds", "logs", "settings");
     /** Build History filters: the cutoff in hours (0: none) and the rows shown. */
     private static final Map<String, int[]> BUILD_FILTERS = Map.of("recent", new int[]{0, 10}, "48h", new int[]{48, 100},
             "30d", new int[]{24 * 30, 100});
@@ -52,9 +53,14 @@ final class RepositoryPages {
     private final TagService tags;
     private final PermissionService permissions;
     private final BuildService builds;
+    private final LogService logs;
+    private final LogPages logPages;
 
     RepositoryPages(Pages pages, BerthConfig config, RepositoryService repositories, OrganizationService organizations,
-                    TagService tags, PermissionService permissions, BuildService builds) {
+                    TagService tags, PermissionService permissions, BuildService builds, LogService logs,
+                    LogPages logPages) {
+        this.logs = logs;
+        this.logPages = logPages;
         this.builds = builds;
         this.pages = pages;
         this.config = config;
@@ -127,7 +133,8 @@ final class RepositoryPages {
     private void show(RoutingContext ctx) {
         String tab = ctx.get("tab", ctx.request().getParam("tab", "info"));
         readable(ctx).compose(a -> {
-            if (!TABS.contains(tab) || (tab.equals("settings") && !a.role().atLeast(Role.ADMIN))) {
+            // Settings and Usage Logs are for administrators, as in Quay
+            if (!TABS.contains(tab) || ((tab.equals("settings") || tab.equals("logs")) && !a.role().atLeast(Role.ADMIN))) {
                 return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
             }
             Future<TagService.Page> history = tab.equals("history")
@@ -146,7 +153,10 @@ final class RepositoryPages {
                     ? tags.history(a.repository(), new TagRepository.Filter(null, null, tagFilter.isEmpty() ? null : tagFilter, true),
                             tagPage, TAG_PAGE)
                     : Future.succeededFuture(new TagService.Page(List.of(), false));
-            return Future.all(history, grants, buildList, tagList).map(loaded -> {
+            Future<Map<String, Object>> logModel = tab.equals("logs")
+                    ? repositoryLogs(ctx, a.repository()).compose(s -> logPages.model(ctx, s, "/repository/" + a.repository().path(), "logs"))
+                    : Future.succeededFuture(null);
+            return Future.all(history, grants, buildList, tagList, logModel).map(loaded -> {
                 var r = a.repository();
                 var model = new HashMap<String, Object>();
                 model.put("title", r.path());
@@ -171,9 +181,11 @@ final class RepositoryPages {
                 model.put("buildFilter", filter);
                 model.put("builds", loaded.<List<BuildRecord>>resultAt(2).stream().map(RepositoryPages::build).toList());
                 model.put("permanentlyDelete", config.tags().permanentlyDelete());
+                model.put("logs", loaded.resultAt(4));
                 return model;
             });
-        }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null ? 200 : 400, "repository", model))
+        }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null && !LogPages.failed(model.get("logs")) ? 200 : 400,
+                        "repository", model))
                 .onFailure(ctx::fail);
     }
 
@@ -301,6 +313,7 @@ final class RepositoryPages {
             }
             case "add-tag", "expiration", "delete-tag", "revert", "purge" -> tagChange(ctx, action);
             case "delete-tags" -> deleteTags(ctx);
+            case "export-logs" -> logPages.export(ctx, repositoryLogs(ctx, a.repository()), "/repository/" + a.repository().path(), "logs");
             case "permission", "remove-permission" -> authorize(ctx, Role.ADMIN, "repo:admin").compose(w -> {
                 String entity = Pages.form(ctx, "entity");
                 boolean team = Pages.form(ctx, "kind").equals("team");
@@ -322,15 +335,22 @@ final class RepositoryPages {
                         ctx.fail(err);
                         return;
                     }
-                    ctx.put("formError", message);
+                    // the export's error shows in its dialog
+                    ctx.put(action.equals("export-logs") ? "exportError" : "formError", message);
                     ctx.put("tab", switch (action) {
                         case "description" -> "info";
                         case "add-tag", "expiration", "delete-tag", "delete-tags" -> "tags";
                         case "revert", "purge" -> "history";
+                        case "export-logs" -> "logs";
                         default -> "settings";
                     });
                     show(ctx);
                 }));
+    }
+
+    /** The repository's usage logs, for its administrators; LogService decides, and a refusal looks like a 404. */
+    private Future<LogService.Scope> repositoryLogs(RoutingContext ctx, RepositoryRecord repo) {
+        return LogPages.visible(() -> logs.repository(ApiAuth.identity(ctx), new RepositoryName(repo.namespace(), repo.name())));
     }
 
     /** The gear menu's actions on a tag and the Tag History's; TagService writes each usage-log entry. */

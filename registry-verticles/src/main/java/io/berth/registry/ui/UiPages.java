@@ -16,6 +16,7 @@ import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.TeamService;
 import io.berth.registry.content.TagService;
 import io.berth.registry.iam.UserService;
+import io.berth.registry.logs.LogService;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
@@ -49,11 +50,12 @@ public final class UiPages {
     private final OrganizationPages organizationPages;
     private final AccountPages accountPages;
     private final SuperuserPages superuserPages;
+    private final LogPages logPages;
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
-                   SuperuserService superusers, io.berth.registry.build.BuildService builds) {
+                   SuperuserService superusers, io.berth.registry.build.BuildService builds, LogService logs) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -62,7 +64,9 @@ public final class UiPages {
         this.accounts = accounts;
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
-        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds);
+        this.logPages = new LogPages(pages, logs, config.usageLog());
+        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds,
+                logs, logPages);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
         this.accountPages = new AccountPages(pages, auth, users, namespaces);
         this.superuserPages = new SuperuserPages(pages, superusers);
@@ -89,6 +93,7 @@ public final class UiPages {
         repositoryPages.mount(router);
         organizationPages.mount(router);
         accountPages.mount(router);
+        logPages.mount(router);
         if (config.featureSuperUsers()) superuserPages.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/*").subRouter(router);
