@@ -4,6 +4,8 @@ import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SessionApi;
+import io.berth.registry.build.BuildService;
+import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
@@ -53,7 +55,7 @@ public final class UiPages {
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
-                   SuperuserService superusers, io.berth.registry.build.BuildService builds) {
+                   SuperuserService superusers, BuildService builds, UserFileService files) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -62,7 +64,8 @@ public final class UiPages {
         this.accounts = accounts;
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
-        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds);
+        this.repositoryPages = new RepositoryPages(pages, config, auth, repositories, organizations, tags, permissions,
+                builds, files);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
         this.accountPages = new AccountPages(pages, auth, users, namespaces);
         this.superuserPages = new SuperuserPages(pages, superusers);
@@ -75,6 +78,8 @@ public final class UiPages {
 
         Router router = Router.router(vertx);
         router.route().failureHandler(pages::failure);
+        // Start New Build streams its upload: mounted before the body handler and its limit
+        repositoryPages.mountStreamed(router, auth::handleSessionCsrfInBody);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route().handler(auth::handleSession);
         router.get("/").handler(this::landing);
