@@ -205,7 +205,7 @@ public final class Berth {
         var buildEvents = new BuildEvents(vertx, config);
         var userFiles = new UserFileService(config, pool, new UserFileRepository(), blobRows, storage, secrets.databaseKey());
         var buildQueue = new BuildQueue(config, pool, buildRows, userFiles, tokens, box, buildEvents, buildBus);
-        var builds = new BuildService(config, pool, buildRows, userFiles, box, buildEvents, buildBus, usage);
+        var builds = new BuildService(config, pool, buildRows, userFiles, box, buildEvents, buildBus, usage, robots);
         var buildManager = new BuildManager(vertx, db, buildQueue, codec, config.builds().lease());
         var workerGateway = new WorkerGateway(vertx, buildQueue, codec);
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,

@@ -74,7 +74,7 @@ final class Routes {
         api.route().handler(apiAuth::handle);
         if (s.config().builds().enabled()) {
             // before the usage-log and repository routes, whose nested repository names would take the build paths
-            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles(), s.robots()).mount(api);
+            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles()).mount(api);
             new UserFileApi(s.userFiles()).mount(vertx, root, s.config().baseUrl());
         }
         var logsApi = new LogsApi(s.logs(), s.config().usageLog());
@@ -117,7 +117,7 @@ final class Routes {
         new MetricsApi(s.metrics()).mount(root);
         new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
                 s.repositories(), s.organizations(), s.tags(), s.permissions(), s.teams(),
-                s.robots(), s.namespaces(), s.superusers(), s.builds(), s.logs()).mount(vertx, root);
+                s.robots(), s.namespaces(), s.superusers(), s.builds(), s.logs(), s.userFiles()).mount(vertx, root);
         return root;
     }
 }

@@ -7,6 +7,7 @@ import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.build.BuildRecord;
 import io.berth.registry.build.BuildService;
+import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.TagRepository.TagRow;
 import io.berth.registry.content.ManifestService;
@@ -15,6 +16,8 @@ import io.berth.registry.content.TagService;
 import io.berth.model.ref.Tag;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
+import io.berth.registry.http.StreamedBody;
+import io.berth.registry.http.StreamedForm;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionRepository;
 import io.berth.registry.iam.PermissionService;
@@ -22,21 +25,25 @@ import io.berth.registry.logs.LogService;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Create New Repository and the repository page (Information, Tags, Tag History, Builds, Usage Logs and Settings tabs). Reads and writes go through
- * {@link RepositoryService}, which checks permissions with the Authorizer and writes the usage log.
+ * Create New Repository, the repository page (Information, Tags, Tag History, Builds, Usage Logs and Settings tabs) and a build's
+ * page. Reads and writes go through the services of the API ({@link RepositoryService}, {@link BuildService}, …),
+ * which check permissions with the Authorizer and write the usage log.
  */
 final class RepositoryPages {
+    private static final String REPO = "/repository/(?<namespace>[^/]+)/(?<name>.+)";
     private static final Set<String> TABS = Set.of("info", "tags", "history", "builds", "logs", "settings");
     /** Build History filters: the cutoff in hours (0: none) and the rows shown. */
     private static final Map<String, int[]> BUILD_FILTERS = Map.of("recent", new int[]{0, 10}, "48h", new int[]{48, 100},
@@ -53,32 +60,45 @@ final class RepositoryPages {
     private final TagService tags;
     private final PermissionService permissions;
     private final BuildService builds;
+    private final ApiAuth auth;
+    private final UserFileService files;
     private final LogService logs;
     private final LogPages logPages;
 
-    RepositoryPages(Pages pages, BerthConfig config, RepositoryService repositories, OrganizationService organizations,
-                    TagService tags, PermissionService permissions, BuildService builds, LogService logs,
-                    LogPages logPages) {
+    RepositoryPages(Pages pages, BerthConfig config, ApiAuth auth, RepositoryService repositories,
+                    OrganizationService organizations, TagService tags, PermissionService permissions,
+                    BuildService builds, UserFileService files, LogService logs, LogPages logPages) {
         this.logs = logs;
         this.logPages = logPages;
         this.builds = builds;
         this.pages = pages;
         this.config = config;
+        this.auth = auth;
+        this.files = files;
         this.repositories = repositories;
         this.organizations = organizations;
         this.tags = tags;
         this.permissions = permissions;
     }
 
+    /**
+     * The one form that is not bound by the UI's body limit: Start New Build, a multipart post to the repository
+     * page (its other forms are URL-encoded), whose file streams into storage. {@code session} resolves the caller
+     * and leaves the CSRF check to the page.
+     */
+    void mountStreamed(Router router, Handler<RoutingContext> session) {
+        router.routeWithRegex(HttpMethod.POST, REPO).consumes("multipart/form-data")
+                .handler(StreamedBody::hold).handler(session).handler(this::startBuild);
+    }
+
     void mount(Router router) {
         router.get("/new").handler(ctx -> newForm(ctx, 200, null, Map.of()));
         router.post("/new").handler(this::create);
-        String repo = "/repository/(?<namespace>[^/]+)/(?<name>.+)";
-        String build = repo + "/build/(?<uuid>[0-9a-fA-F-]{36})";
+        String build = REPO + "/build/(?<uuid>[0-9a-fA-F-]{36})";
         router.routeWithRegex(HttpMethod.GET, build).handler(this::buildPage);
         router.routeWithRegex(HttpMethod.POST, build).handler(this::cancelBuild);
-        router.routeWithRegex(HttpMethod.GET, repo).handler(this::show);
-        router.routeWithRegex(HttpMethod.POST, repo).handler(this::change);
+        router.routeWithRegex(HttpMethod.GET, REPO).handler(this::show);
+        router.routeWithRegex(HttpMethod.POST, REPO).handler(this::change);
     }
 
     private void newForm(RoutingContext ctx, int status, String error, Map<String, String> typed) {
@@ -179,12 +199,15 @@ final class RepositoryPages {
                 model.put("grants", loaded.resultAt(1));
                 model.put("buildsEnabled", config.builds().enabled());
                 model.put("buildFilter", filter);
+                model.put("namespace", r.namespace());
+                model.put("buildForm", ctx.get("buildForm", Map.of("tags", "latest")));
                 model.put("builds", loaded.<List<BuildRecord>>resultAt(2).stream().map(RepositoryPages::build).toList());
                 model.put("permanentlyDelete", config.tags().permanentlyDelete());
                 model.put("logs", loaded.resultAt(4));
                 return model;
             });
-        }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null && !LogPages.failed(model.get("logs")) ? 200 : 400,
+        }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null && !LogPages.failed(model.get("logs")) ? 200
+                                : ctx.get("formStatus", 400),
                         "repository", model))
                 .onFailure(ctx::fail);
     }
@@ -228,6 +251,77 @@ final class RepositoryPages {
             }
             pages.render(ctx, 200, "build", model);
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * Start New Build: the form's file streams into upload scratch space and becomes a dropped user file, as the file
+     * drop's PUT stores it, once the form's other fields (which arrive after it) are checked; then the build starts as
+     * {@code POST /api/v1/repository/<r>/build/} starts it. A caller who may not write gets the error page before the
+     * body is read; a mistake in the form is shown next to it (400; 429 past the namespace's queue limit; 413 past the
+     * upload limit).
+     */
+    private void startBuild(RoutingContext ctx) {
+        var forged = ApiAuth.csrfRefused();
+        Future<RepositoryService.Access> writer = readable(ctx).compose(r -> authorize(ctx, Role.WRITE, "repo:write"));
+        writer.compose(a -> startFromForm(ctx, a.repository(), forged))
+                .onSuccess(b -> Pages.redirect(ctx, "/repository/" + b.repositoryPath() + "/build/" + b.uuid()))
+                .onFailure(err -> {
+                    if (writer.failed() || err == forged) ctx.fail(err);
+                    else buildFormError(ctx, err);
+                });
+    }
+
+    private Future<BuildRecord> startFromForm(RoutingContext ctx, RepositoryRecord repo, BerthException forged) {
+        if (!config.builds().enabled()) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Builds are disabled on this registry."));
+        }
+        Identity who = ApiAuth.identity(ctx);
+        return StreamedForm.read(ctx, upload -> files.stage(upload.contentType() == null || upload.contentType().isBlank()
+                        ? "application/octet-stream" : upload.contentType(), upload), files::discard)
+                .compose(form -> Future.<BuildService.Request>future(p -> p.complete(buildRequest(ctx, repo, form, forged)))
+                        .recover(err -> form.file() == null ? Future.failedFuture(err)
+                                : files.discard(form.file()).transform(x -> Future.failedFuture(err)))
+                        // a file whose build is refused (queue full, unknown pull robot) is not kept either
+                        .compose(request -> files.keep(who, form.file()).compose(id -> builds.start(who, repo, request,
+                                        Http.clientIp(ctx))
+                                .recover(err -> files.forget(id).transform(x -> Future.failedFuture(err))))));
+    }
+
+    /** The build the form asks for (BuildService.Request checks it), once its CSRF token is found good. */
+    private BuildService.Request buildRequest(RoutingContext ctx, RepositoryRecord repo,
+                                              StreamedForm.Form<UserFileService.Staged> form, BerthException forged) {
+        var fields = form.fields();
+        if (!auth.csrfValid(ctx, fields.get(ApiAuth.CSRF_FIELD))) throw forged;
+        var typed = new HashMap<String, String>();
+        for (String field : List.of("context", "dockerfile_path", "tags", "pull_robot")) {
+            typed.put(field, fields.get(field) == null ? "" : fields.get(field).trim());
+        }
+        ctx.put("buildForm", typed);
+        if (!"build".equals(fields.get("action"))) throw new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action");
+        if (form.file() == null) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Choose a Dockerfile or an archive (tar, tar.gz or zip) to upload.");
+        }
+        // tags are typed as one list; a robot's short name is one of the repository's namespace
+        var tags = Arrays.stream(typed.get("tags").split("[,\\s]+")).filter(t -> !t.isEmpty()).toList();
+        String robot = typed.get("pull_robot");
+        return BuildService.Request.of(form.file().id().toString(), null, null, blankToNull(typed.get("context")),
+                blankToNull(typed.get("dockerfile_path")), tags.isEmpty() ? null : tags,
+                robot.isEmpty() ? null : robot.contains("+") ? robot : repo.namespace() + "+" + robot);
+    }
+
+    /** The Builds tab again with the form's message above the form and the values typed. */
+    private void buildFormError(RoutingContext ctx, Throwable err) {
+        Pages.inline(ctx, err, message -> {
+            int status = Http.status((BerthException) err);
+            ctx.put("formError", message);
+            ctx.put("formStatus", status == 429 || status == 413 ? status : 400);
+            ctx.put("tab", "builds");
+            show(ctx);
+        });
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     /** Cancel: BuildService checks the build may still be cancelled. */

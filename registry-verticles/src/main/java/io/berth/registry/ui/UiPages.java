@@ -4,6 +4,8 @@ import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SessionApi;
+import io.berth.registry.build.BuildService;
+import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
@@ -55,7 +57,8 @@ public final class UiPages {
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
-                   SuperuserService superusers, io.berth.registry.build.BuildService builds, LogService logs) {
+                   SuperuserService superusers, BuildService builds, LogService logs,
+                   UserFileService files) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -65,8 +68,8 @@ public final class UiPages {
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
         this.logPages = new LogPages(pages, logs, config.usageLog());
-        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds,
-                logs, logPages);
+        this.repositoryPages = new RepositoryPages(pages, config, auth, repositories, organizations, tags, permissions,
+                builds, files, logs, logPages);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
         this.accountPages = new AccountPages(pages, auth, users, namespaces);
         this.superuserPages = new SuperuserPages(pages, superusers);
@@ -80,6 +83,8 @@ public final class UiPages {
         Router router = Router.router(vertx);
         router.route().handler(Pages::startTimer);
         router.route().failureHandler(pages::failure);
+        // Start New Build streams its upload: mounted before the body handler and its limit
+        repositoryPages.mountStreamed(router, auth::handleSessionCsrfInBody);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route().handler(auth::handleSession);
         router.get("/").handler(this::landing);

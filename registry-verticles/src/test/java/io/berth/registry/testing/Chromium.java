@@ -111,7 +111,12 @@ public final class Chromium implements AutoCloseable {
 
     /** Waits until the element shows the text (htmx swaps and redirects land asynchronously). */
     public WebElement waitForText(String css, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(10))
+        return waitForText(css, text, Duration.ofSeconds(10));
+    }
+
+    /** The same for at most {@code max} (a build's phase, which htmx refreshes while the build runs). */
+    public WebElement waitForText(String css, String text, Duration max) {
+        new WebDriverWait(driver, max)
                 .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
         return find(css);
     }
