@@ -119,7 +119,7 @@ final class Routes {
         new MetricsApi(s.metrics()).mount(root);
         new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
                 s.repositories(), s.organizations(), s.tags(), s.permissions(), s.teams(),
-                s.robots(), s.namespaces(), s.superusers(), s.builds()).mount(vertx, root);
+                s.robots(), s.namespaces(), s.superusers(), s.builds(), s.applications()).mount(vertx, root);
         return root;
     }
 }

@@ -2,6 +2,7 @@ package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SessionApi;
 import io.berth.registry.config.BerthConfig;
@@ -53,7 +54,8 @@ public final class UiPages {
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
-                   SuperuserService superusers, io.berth.registry.build.BuildService builds) {
+                   SuperuserService superusers, io.berth.registry.build.BuildService builds,
+                   ApplicationService applications) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -64,7 +66,7 @@ public final class UiPages {
         this.pages = new Pages(vertx, config, auth);
         this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
-        this.accountPages = new AccountPages(pages, auth, users, namespaces);
+        this.accountPages = new AccountPages(pages, auth, users, namespaces, organizations, robots, applications);
         this.superuserPages = new SuperuserPages(pages, superusers);
     }
 
@@ -78,7 +80,12 @@ public final class UiPages {
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route().handler(auth::handleSession);
         router.get("/").handler(this::landing);
-        router.get("/signin").handler(ctx -> pages.render(ctx, 200, "signin", signinModel(null, "")));
+        router.get("/signin").handler(ctx -> {
+            var model = signinModel(null, "");
+            // after a conversion: the account is an organization now, administered by the user it named
+            model.put("converted", ctx.request().getParam("converted"));
+            pages.render(ctx, 200, "signin", model);
+        });
         router.post("/signin").handler(this::signin);
         router.get("/signup").handler(ctx -> signupForm(ctx, 200, null, "", ""));
         router.post("/signup").handler(this::signup);
