@@ -42,8 +42,8 @@ final class RepositoryPages {
             "30d", new int[]{24 * 30, 100});
     private static final int HISTORY_PAGE = 50;
     private static final Set<String> VISIBILITIES = Set.of("public", "private");
-    /** The tags the Tags tab lists, as the repository API caps them. */
-    private static final int MAX_TAGS = 500;
+    /** The tags one page of the Tags tab lists (most recently changed first, as Quay sorts them). */
+    private static final int TAG_PAGE = 50;
 
     private final Pages pages;
     private final BerthConfig config;
@@ -140,7 +140,13 @@ final class RepositoryPages {
                     : Future.succeededFuture(List.of());
             Future<List<Map<String, Object>>> grants = tab.equals("settings") ? grants(a.repository())
                     : Future.succeededFuture(List.of());
-            return Future.all(history, grants, buildList).compose(loaded -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
+            String tagFilter = ctx.request().getParam("q", "").trim();
+            int tagPage = pageNumber(ctx.request().getParam("page"));
+            Future<TagService.Page> tagList = tab.equals("tags")
+                    ? tags.history(a.repository(), new TagRepository.Filter(null, null, tagFilter.isEmpty() ? null : tagFilter, true),
+                            tagPage, TAG_PAGE)
+                    : Future.succeededFuture(new TagService.Page(List.of(), false));
+            return Future.all(history, grants, buildList, tagList).map(loaded -> {
                 var r = a.repository();
                 var model = new HashMap<String, Object>();
                 model.put("title", r.path());
@@ -153,7 +159,11 @@ final class RepositoryPages {
                 model.put("visibility", r.visibility());
                 model.put("canWrite", a.role().atLeast(Role.WRITE));
                 model.put("canAdmin", a.role().atLeast(Role.ADMIN));
-                model.put("tags", summary.tags().stream().map(RepositoryPages::tag).toList());
+                var tagRows = loaded.<TagService.Page>resultAt(3);
+                model.put("tags", tagRows.tags().stream().map(RepositoryPages::tag).toList());
+                model.put("tagFilter", tagFilter);
+                model.put("tagPage", tagPage);
+                model.put("tagNext", tagRows.hasAdditional());
                 model.put("error", ctx.get("formError"));
                 model.put("notice", ctx.request().getParam("done"));
                 model.put("history", loaded.<TagService.Page>resultAt(0).tags().stream().map(RepositoryPages::change).toList());
@@ -163,7 +173,7 @@ final class RepositoryPages {
                 model.put("builds", loaded.<List<BuildRecord>>resultAt(2).stream().map(RepositoryPages::build).toList());
                 model.put("permanentlyDelete", config.tags().permanentlyDelete());
                 return model;
-            }));
+            });
         }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null ? 200 : 400, "repository", model))
                 .onFailure(ctx::fail);
     }
@@ -291,6 +301,7 @@ final class RepositoryPages {
                         .compose(w -> repositories.delete(who, w.repository(), ip)).map("/repository?deleted");
             }
             case "add-tag", "expiration", "delete-tag", "revert", "purge" -> tagChange(ctx, action);
+            case "delete-tags" -> deleteTags(ctx);
             case "permission", "remove-permission" -> authorize(ctx, Role.ADMIN, "repo:admin").compose(w -> {
                 String entity = Pages.form(ctx, "entity");
                 boolean team = Pages.form(ctx, "kind").equals("team");
@@ -315,7 +326,7 @@ final class RepositoryPages {
                     ctx.put("formError", message);
                     ctx.put("tab", switch (action) {
                         case "description" -> "info";
-                        case "add-tag", "expiration", "delete-tag" -> "tags";
+                        case "add-tag", "expiration", "delete-tag", "delete-tags" -> "tags";
                         case "revert", "purge" -> "history";
                         default -> "settings";
                     });
@@ -329,16 +340,12 @@ final class RepositoryPages {
         String target = Pages.form(ctx, "target");
         String digest = Pages.form(ctx, "digest");
         String named = action.equals("add-tag") ? target : tag;
-        if (!Tag.valid(named)) {
-            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag name “" + named
-                    + "”: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -"));
-        }
+        if (!Tag.valid(named)) return Future.failedFuture(invalidTag(named));
         return authorize(ctx, Role.WRITE, "repo:write").compose(a -> {
             var actor = new ManifestService.Actor(a.repository(), ApiAuth.identity(ctx), Http.clientIp(ctx));
             return switch (action) {
-                case "add-tag" -> tags.summary(a.repository(), MAX_TAGS).compose(summary -> {
-                    boolean exists = summary.tags().stream().anyMatch(t -> t.name().equals(target));
-                    if (exists && !Pages.form(ctx, "move").equals("yes")) {
+                case "add-tag" -> tags.history(a.repository(), new TagRepository.Filter(null, target, null, true), 1, 1).compose(live -> {
+                    if (!live.tags().isEmpty() && !Pages.form(ctx, "move").equals("yes")) {
                         return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Tag " + target
                                 + " already exists: tick “Move it here” to point it at this manifest."));
                     }
@@ -356,6 +363,35 @@ final class RepositoryPages {
                         : tags.removeFromTimeMachine(actor, tag, digest, false).map("?tab=history&done=tag");
             };
         });
+    }
+
+    /** Delete Tags on the selected rows: one TagService delete (and usage-log entry) per tag; gone ones are skipped. */
+    private Future<String> deleteTags(RoutingContext ctx) {
+        List<String> selected = ctx.request().formAttributes().getAll("tags");
+        if (selected.isEmpty()) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Select the tags to delete."));
+        }
+        for (String tag : selected) if (!Tag.valid(tag)) return Future.failedFuture(invalidTag(tag));
+        return authorize(ctx, Role.WRITE, "repo:write").compose(a -> {
+            var actor = new ManifestService.Actor(a.repository(), ApiAuth.identity(ctx), Http.clientIp(ctx));
+            Future<Boolean> deleted = Future.succeededFuture();
+            for (String tag : selected) deleted = deleted.compose(v -> tags.delete(actor, tag));
+            return deleted.map("?tab=tags&done=tag");
+        });
+    }
+
+    private static BerthException invalidTag(String name) {
+        return new BerthException(ErrorCode.INVALID_REQUEST,
+                "Invalid tag name “" + name + "”: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -");
+    }
+
+    /** A {@code page} parameter: 1 unless it is a positive number. */
+    private static int pageNumber(String value) {
+        try {
+            return value == null ? 1 : Math.max(1, Math.min(Integer.parseInt(value), 1_000_000));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** A date-time picker's value (UTC) as epoch seconds; empty means no expiration. */

@@ -76,6 +76,7 @@ public final class UiPages {
         root.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
 
         Router router = Router.router(vertx);
+        router.route().handler(Pages::startTimer);
         router.route().failureHandler(pages::failure);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route().handler(auth::handleSession);
