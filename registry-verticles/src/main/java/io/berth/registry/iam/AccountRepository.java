@@ -1,5 +1,6 @@
 package io.berth.registry.iam;
 
+import io.berth.registry.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,6 +17,7 @@ import java.util.UUID;
 public final class AccountRepository {
     private static final String COLUMNS = """
             id, uuid, username, email, password_hash, kind, owner_id, enabled, verified, removed_tag_expiration_s, created_at""";
+    private static final int COLUMN_COUNT = COLUMNS.split(",").length;
 
     /** The account columns {@link #map} reads, qualified by a table alias, for queries that join accounts. */
     static String columns(String alias) {
@@ -160,6 +162,31 @@ public final class AccountRepository {
                              confirmations AS (DELETE FROM email_confirmation WHERE account_id = $1)
                         UPDATE account SET kind = 'organization', password_hash = NULL WHERE id = $1""")
                 .execute(Tuple.of(id)).mapEmpty();
+    }
+
+    /** An account found by a name search; {@code organizationMember} null when no organization was asked about. */
+    public record Match(Account account, Boolean organizationMember) {}
+
+    /**
+     * The entity search ({@code GET /api/v1/entities/<prefix>}): enabled users whose name starts with
+     * {@code prefix} and, when {@code robotOwnerId} is given, that namespace's robots whose full name starts with
+     * {@code robotPrefix}; an exact match first, then robots, then by name. With {@code organizationId}, whether each
+     * is in one of the organization's teams.
+     */
+    public Future<List<Match>> matching(SqlClient db, String prefix, Long robotOwnerId, String robotPrefix,
+                                        Long organizationId, int limit) {
+        return db.preparedQuery("SELECT " + COLUMNS + """
+                        , CASE WHEN $4::bigint IS NULL THEN NULL
+                               ELSE kind = 'robot' OR EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                                                              WHERE t.organization_id = $4 AND m.account_id = account.id)
+                          END
+                        FROM account
+                        WHERE enabled AND ((kind = 'user' AND starts_with(username, $1))
+                                           OR (kind = 'robot' AND owner_id = $2 AND starts_with(username, $3)))
+                        ORDER BY (username = $1 OR username = coalesce($3::text, '')) DESC, kind = 'robot' DESC, username COLLATE "C"
+                        LIMIT $5""")
+                .execute(Tuple.of(prefix, robotOwnerId, robotPrefix, organizationId, limit))
+                .map(rows -> Sql.list(rows, r -> new Match(map(r), r.getBoolean(COLUMN_COUNT))));
     }
 
     /** Users, by name, after {@code afterName}; disabled ones too when {@code includeDisabled}. */

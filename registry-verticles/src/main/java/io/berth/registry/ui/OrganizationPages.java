@@ -163,17 +163,8 @@ final class OrganizationPages {
         String org = ctx.pathParam("org");
         String shortName = ctx.pathParam("robot");
         robots.credentials(new RobotService.Owner(ApiAuth.identity(ctx), org), shortName).map(c -> {
-            var model = new HashMap<String, Object>();
-            model.put("title", c.getString("name"));
+            var model = RobotPage.model(ctx, c);
             model.put("org", org);
-            model.put("robot", c.getString("name"));
-            model.put("token", c.getString("token"));
-            model.put("dockerLogin", c.getString("docker_login"));
-            model.put("dockerConfig", c.getJsonObject("docker_config").encodePrettily());
-            model.put("kubernetes", c.getString("kubernetes_secret"));
-            model.put("rkt", c.getJsonObject("rkt").encodePrettily());
-            model.put("mesos", c.getString("mesos_tarball"));
-            model.put("regenerated", ctx.request().getParam("regenerated") != null);
             return model;
         }).onSuccess(model -> pages.render(ctx, 200, "robot", model)).onFailure(err -> ctx.fail(hidden(err)));
     }

@@ -182,6 +182,7 @@ final class RepositoryPages {
                 model.put("title", r.path());
                 model.put("tab", tab);
                 model.put("path", r.path());
+                model.put("namespace", r.namespace());
                 model.put("name", r.name());
                 model.put("pullName", config.serverHostname() + "/" + r.path());
                 model.put("description", r.description() == null ? "" : r.description());

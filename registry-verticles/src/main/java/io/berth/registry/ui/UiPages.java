@@ -2,6 +2,7 @@ package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SessionApi;
 import io.berth.registry.build.BuildService;
@@ -58,7 +59,7 @@ public final class UiPages {
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
                    SuperuserService superusers, BuildService builds, LogService logs,
-                   UserFileService files) {
+                   UserFileService files, ApplicationService applications) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -71,7 +72,7 @@ public final class UiPages {
         this.repositoryPages = new RepositoryPages(pages, config, auth, repositories, organizations, tags, permissions,
                 builds, files, logs, logPages);
         this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories);
-        this.accountPages = new AccountPages(pages, auth, users, namespaces);
+        this.accountPages = new AccountPages(pages, auth, users, namespaces, organizations, robots, applications);
         this.superuserPages = new SuperuserPages(pages, superusers);
     }
 
@@ -88,7 +89,12 @@ public final class UiPages {
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route().handler(auth::handleSession);
         router.get("/").handler(this::landing);
-        router.get("/signin").handler(ctx -> pages.render(ctx, 200, "signin", signinModel(null, "")));
+        router.get("/signin").handler(ctx -> {
+            var model = signinModel(null, "");
+            // after a conversion: the account is an organization now, administered by the user it named
+            model.put("converted", ctx.request().getParam("converted"));
+            pages.render(ctx, 200, "signin", model);
+        });
         router.post("/signin").handler(this::signin);
         router.get("/signup").handler(ctx -> signupForm(ctx, 200, null, "", ""));
         router.post("/signup").handler(this::signup);
