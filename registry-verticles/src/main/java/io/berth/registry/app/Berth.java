@@ -12,6 +12,7 @@ import io.berth.registry.auth.Secrets;
 import io.berth.registry.auth.SecretBox;
 import io.berth.registry.auth.SessionRepository;
 import io.berth.registry.auth.Sessions;
+import io.berth.registry.iam.EntityService;
 import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
@@ -109,6 +110,7 @@ public final class Berth {
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
                            Sessions sessions, NamespaceService namespaces, ApplicationService applications,
+                           EntityService entities,
                            OAuthProvider oauthProvider, SuperuserService superusers,
                            TagService tags, LabelService labels, Metrics metrics, GarbageCollector garbageCollector,
                            LogService logs, LogExporter logExporter, LogRetention logRetention,
@@ -170,6 +172,7 @@ public final class Berth {
         var robots = new RobotService(pool, accounts, robotRows, organizationRows, permissionRows, organizations,
                 authorizer, box, config.serverHostname(), usage);
         var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
+        var entities = new EntityService(pool, accounts, organizationRows, authorizer);
         var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
         var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
         var manifestRows = new ManifestRepository();
@@ -205,12 +208,12 @@ public final class Berth {
         var buildEvents = new BuildEvents(vertx, config);
         var userFiles = new UserFileService(config, pool, new UserFileRepository(), blobRows, storage, secrets.databaseKey());
         var buildQueue = new BuildQueue(config, pool, buildRows, userFiles, tokens, box, buildEvents, buildBus);
-        var builds = new BuildService(config, pool, buildRows, userFiles, box, buildEvents, buildBus, usage);
+        var builds = new BuildService(config, pool, buildRows, userFiles, box, buildEvents, buildBus, usage, robots);
         var buildManager = new BuildManager(vertx, db, buildQueue, codec, config.builds().lease());
         var workerGateway = new WorkerGateway(vertx, buildQueue, codec);
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
-                permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications,
+                permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications, entities,
                 oauthProvider, superusers, tags, labels, metrics, garbageCollector, logs, logExporter, logRetention,
                 userFiles, builds, buildQueue, buildManager, workerGateway, clusterSecret);
     }

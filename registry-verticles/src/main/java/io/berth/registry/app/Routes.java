@@ -10,6 +10,7 @@ import io.berth.registry.build.BuildApi;
 import io.berth.registry.build.UserFileApi;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.ApiFailureHandler;
+import io.berth.registry.iam.EntityApi;
 import io.berth.registry.iam.OrganizationApi;
 import io.berth.registry.iam.PermissionApi;
 import io.berth.registry.iam.RobotApi;
@@ -74,7 +75,7 @@ final class Routes {
         api.route().handler(apiAuth::handle);
         if (s.config().builds().enabled()) {
             // before the usage-log and repository routes, whose nested repository names would take the build paths
-            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles(), s.robots()).mount(api);
+            new BuildApi(s.config(), s.repositories(), s.builds(), s.userFiles()).mount(api);
             new UserFileApi(s.userFiles()).mount(vertx, root, s.config().baseUrl());
         }
         var logsApi = new LogsApi(s.logs(), s.config().usageLog());
@@ -88,6 +89,7 @@ final class Routes {
         new OrganizationApi(s.organizations(), s.namespaces()).mount(api);
         new TeamApi(s.teams()).mount(api);
         new RobotApi(s.robots()).mount(api);
+        new EntityApi(s.entities()).mount(api);
         // before the repository API: its nested-name pattern would also match permission paths
         new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
@@ -117,7 +119,8 @@ final class Routes {
         new MetricsApi(s.metrics()).mount(root);
         new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
                 s.repositories(), s.organizations(), s.tags(), s.permissions(), s.teams(),
-                s.robots(), s.namespaces(), s.superusers(), s.builds(), s.applications()).mount(vertx, root);
+                s.robots(), s.namespaces(), s.superusers(), s.builds(), s.logs(), s.userFiles(),
+                s.applications()).mount(vertx, root);
         return root;
     }
 }

@@ -1,6 +1,7 @@
 package io.berth.registry.auth;
 
 import io.berth.registry.auth.OAuthTokenRepository.Application;
+import io.berth.registry.auth.OAuthTokenRepository.Grant;
 import io.berth.registry.auth.OAuthTokenRepository.TokenView;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
@@ -15,8 +16,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * OAuth applications of an organization and the tokens minted under them (quay-api.md §3.2), and the public
- * {@code GET /api/v1/app/<client_id>}.
+ * OAuth applications of an organization and the tokens minted under them (quay-api.md §3.2), the public
+ * {@code GET /api/v1/app/<client_id>}, and the caller's own grants ({@code /api/v1/user/authorizations}).
  */
 public final class ApplicationApi {
     private final ApplicationService applications;
@@ -37,6 +38,31 @@ public final class ApplicationApi {
         api.post(base + "/:client_id/tokens").handler(this::mint);
         api.delete(base + "/:client_id/tokens/:uuid").handler(this::revoke);
         api.get("/app/:client_id").handler(this::publicView);
+        api.get("/user/authorizations").handler(this::authorizations);
+        api.get("/user/authorizations/:uuid").handler(this::authorization);
+        api.delete("/user/authorizations/:uuid").handler(this::revokeAuthorization);
+    }
+
+    private void authorizations(RoutingContext ctx) {
+        applications.authorizations(ApiAuth.identity(ctx))
+                .onSuccess(list -> {
+                    var out = new JsonArray();
+                    list.forEach(grant -> out.add(grantView(grant)));
+                    Http.json(ctx, 200, new JsonObject().put("authorizations", out));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void authorization(RoutingContext ctx) {
+        applications.authorization(ApiAuth.identity(ctx), ctx.pathParam("uuid"))
+                .onSuccess(grant -> Http.json(ctx, 200, grantView(grant)))
+                .onFailure(ctx::fail);
+    }
+
+    private void revokeAuthorization(RoutingContext ctx) {
+        applications.revokeAuthorization(ApiAuth.identity(ctx), ctx.pathParam("uuid"), Http.clientIp(ctx))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
     }
 
     private void list(RoutingContext ctx) {
@@ -119,14 +145,30 @@ public final class ApplicationApi {
 
     private void publicView(RoutingContext ctx) {
         applications.find(ctx.pathParam("client_id"))
-                .onSuccess(app -> Http.json(ctx, 200, new JsonObject()
-                        .put("name", app.name())
-                        .put("description", app.description())
-                        .put("uri", app.applicationUri())
-                        .put("avatar", Avatar.of(app.name(), app.avatarEmail() != null ? app.avatarEmail() : app.ownerEmail(), "app"))
-                        .put("organization", new JsonObject().put("name", app.owner())
-                                .put("avatar", Avatar.of(app.owner(), app.ownerEmail(), "org")))))
+                .onSuccess(app -> Http.json(ctx, 200, publicApplication(app).put("uri", app.applicationUri())))
                 .onFailure(ctx::fail);
+    }
+
+    /** What anyone may see of an application: its name, description, avatar and organization. */
+    private static JsonObject publicApplication(Application app) {
+        return new JsonObject()
+                .put("name", app.name())
+                .put("description", app.description())
+                .put("avatar", Avatar.of(app.name(), app.avatarEmail() != null ? app.avatarEmail() : app.ownerEmail(), "app"))
+                .put("organization", new JsonObject().put("name", app.owner())
+                        .put("avatar", Avatar.of(app.owner(), app.ownerEmail(), "org")));
+    }
+
+    /** Quay's authorization view: the application (its URI as {@code url}), the scopes explained, the token's uuid. */
+    private static JsonObject grantView(Grant grant) {
+        var scopes = new JsonArray();
+        OAuthScopes.described(grant.scope()).forEach((scope, description) -> scopes.add(new JsonObject()
+                .put("scope", scope).put("description", description)
+                .put("dangerous", OAuthScopes.DANGEROUS.contains(scope))));
+        return new JsonObject()
+                .put("application", publicApplication(grant.application()).put("url", grant.application().applicationUri()))
+                .put("scopes", scopes)
+                .put("uuid", grant.uuid().toString());
     }
 
     /** Quay's application view; only admins reach it, so it carries the client secret. */

@@ -3,6 +3,7 @@ package io.berth.registry.auth;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.OAuthTokenRepository.Application;
+import io.berth.registry.auth.OAuthTokenRepository.Grant;
 import io.berth.registry.auth.OAuthTokenRepository.TokenView;
 import io.berth.registry.iam.Account;
 import io.berth.registry.iam.OrganizationService;
@@ -21,7 +22,8 @@ import java.util.UUID;
 /**
  * Organizations' OAuth applications (quay-api.md §3.2): create, change, delete, reset the client secret, and mint,
  * list and revoke tokens under them. Only the organization's admins may; client secrets are sealed at rest and shown
- * to them only.
+ * to them only. And a user's own grants (Quay's {@code user/authorizations}): the live tokens that act for the user,
+ * which the user may revoke.
  */
 public final class ApplicationService {
     /** Quay's default and longest token lifetime: ten years. */
@@ -146,18 +148,40 @@ public final class ApplicationService {
     }
 
     public Future<Void> revokeToken(Identity who, String org, String clientId, String tokenUuid, String ip) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(tokenUuid);
-        } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
-        }
+        UUID uuid = uuidOrNull(tokenUuid);
+        if (uuid == null) return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
         return get(who, org, clientId).compose(app -> rows.deleteToken(pool, app.id(), uuid).compose(deleted -> {
             if (!deleted) return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
             usage.log("revoke_oauth_api_token", app.ownerId(), who, null, ip,
                     appMetadata(app).put("oauth_token_uuid", uuid.toString()));
             return Future.succeededFuture();
         }));
+    }
+
+    /** The caller's authorized applications: every live token acting for it (user:admin). */
+    public Future<List<Grant>> authorizations(Identity who) {
+        return authorizer.requireOwnAccount(who).compose(v -> rows.grants(pool, who.accountId()));
+    }
+
+    /** One of the caller's grants; 404 when it has none with that uuid. */
+    public Future<Grant> authorization(Identity who, String tokenUuid) {
+        UUID uuid = uuidOrNull(tokenUuid);
+        return authorizer.requireOwnAccount(who)
+                .compose(v -> uuid == null ? Future.succeededFuture(null) : rows.grant(pool, who.accountId(), uuid))
+                .compose(grant -> grant == null ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"))
+                        : Future.succeededFuture(grant));
+    }
+
+    /**
+     * Revokes one of the caller's grants: the token stops working at once. Logged like an admin's revocation, in the
+     * application owner's namespace where the token's creation was logged.
+     */
+    public Future<Void> revokeAuthorization(Identity who, String tokenUuid, String ip) {
+        return authorization(who, tokenUuid).compose(grant -> rows.deleteToken(pool, grant.application().id(),
+                        grant.uuid())
+                .onSuccess(v -> usage.log("revoke_oauth_api_token", grant.application().ownerId(), who, null, ip,
+                        appMetadata(grant.application()).put("oauth_token_uuid", grant.uuid().toString())))
+                .mapEmpty());
     }
 
     /** Any application by client id, for its public view; 404 when there is none. */
@@ -184,6 +208,14 @@ public final class ApplicationService {
 
     private static JsonObject appMetadata(Application app) {
         return new JsonObject().put("application_name", app.name()).put("client_id", app.clientId());
+    }
+
+    private static UUID uuidOrNull(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String orEmpty(String s) {

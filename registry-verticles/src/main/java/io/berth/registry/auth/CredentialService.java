@@ -1,5 +1,7 @@
 package io.berth.registry.auth;
 
+import io.berth.model.error.BerthException;
+import io.berth.model.error.ErrorCode;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.iam.Account;
 import io.berth.registry.iam.AccountRepository;
@@ -11,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 
 /**
  * Checks the credential kinds Quay accepts: a user's name (or e-mail) and password (or "encrypted password"), and
@@ -21,6 +24,11 @@ public final class CredentialService {
     public static final String OAUTH_USERNAME = "$oauthtoken";
     static final String INVALID = "Invalid Username or Password";
     static final String DISABLED = "This user has been disabled. Please contact your administrator.";
+    static final String TOO_MANY = "Too many login attempts.";
+    /** Failed passwords in a row that cost nothing; each one after that doubles the wait, from 5 s up to 15 minutes. */
+    static final int FREE_FAILURES = 3;
+    private static final long FIRST_WAIT_S = 5;
+    private static final long MAX_WAIT_S = 15 * 60;
 
     private final BerthConfig config;
     private final Pool pool;
@@ -47,8 +55,18 @@ public final class CredentialService {
      * The outcome of a password check: the identity when it succeeded, else why not. {@code account} is the user the
      * name pointed at, if any, so that a failure can be logged against it.
      */
-    public record Login(Identity identity, Account account, String failure) {
+    public record Login(Identity identity, Account account, String failure, long retryAfterSeconds) {
+        Login(Identity identity, Account account, String failure) {
+            this(identity, account, failure, 0);
+        }
+
         public boolean ok() { return identity != null; }
+
+        /** While the account is throttled, Quay's answer: 429 with {@code Retry-After}; null otherwise. */
+        public BerthException throttled() {
+            return retryAfterSeconds == 0 ? null : new BerthException(ErrorCode.TOO_MANY_REQUESTS, failure,
+                    Map.of("retry_after", retryAfterSeconds), Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        }
     }
 
     /** Quay's "encrypted password": the password sealed with the database key, accepted wherever the password is. */
@@ -75,13 +93,27 @@ public final class CredentialService {
                 // hash anyway so that unknown names cost as much time as known ones
                 return passwords.verify(password, PasswordHasher.DECOY).map(ok -> new Login(null, null, INVALID));
             }
-            String unsealed = box.open(password);
-            return passwords.verify(unsealed != null ? unsealed : password, account.passwordHash()).map(ok -> {
-                if (!ok) return new Login(null, account, INVALID);
-                if (!account.enabled()) return new Login(null, account, DISABLED);
-                return new Login(new Identity(account.id(), account.username(), Identity.Kind.USER, null), account, null);
+            return accounts.loginFailures(pool, account.id()).compose(failures -> {
+                long wait = waitAfter(failures);
+                if (wait > 0) return Future.succeededFuture(new Login(null, account, TOO_MANY, wait));
+                String unsealed = box.open(password);
+                return passwords.verify(unsealed != null ? unsealed : password, account.passwordHash()).compose(ok -> {
+                    if (!ok) return accounts.recordLoginFailure(pool, account.id()).map(new Login(null, account, INVALID));
+                    Future<Void> cleared = failures.count() > 0 ? accounts.clearLoginFailures(pool, account.id())
+                            : Future.succeededFuture();
+                    return cleared.map(account.enabled()
+                            ? new Login(new Identity(account.id(), account.username(), Identity.Kind.USER, null), account, null)
+                            : new Login(null, account, DISABLED));
+                });
             });
         });
+    }
+
+    /** Seconds until the account may try a password again (Quay's exponential backoff on failed logins); 0 now. */
+    static long waitAfter(AccountRepository.LoginFailures failures) {
+        if (failures.count() < FREE_FAILURES) return 0;
+        long backoff = FIRST_WAIT_S << Math.min(failures.count() - FREE_FAILURES, 20);
+        return Math.max(0, (long) Math.ceil(Math.min(backoff, MAX_WAIT_S) - failures.secondsSinceLast()));
     }
 
     /**

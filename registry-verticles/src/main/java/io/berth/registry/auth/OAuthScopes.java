@@ -1,6 +1,7 @@
 package io.berth.registry.auth;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,6 +52,16 @@ public final class OAuthScopes {
             if (!ALL.contains(s)) return null;
             out.add(s);
         }
+        return out;
+    }
+
+    /** The scopes of a stored scope string with what each grants, in the consent page's order; unknown ones left out. */
+    public static Map<String, String> described(String scope) {
+        List<String> granted = scope == null ? List.of() : List.of(scope.trim().split("[\\s,]+"));
+        var out = new LinkedHashMap<String, String>();
+        DESCRIPTIONS.forEach((name, description) -> {
+            if (granted.contains(name)) out.put(name, description);
+        });
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.berth.registry.auth;
 
+import io.berth.registry.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -13,10 +14,16 @@ import java.util.UUID;
 
 /** SQL for OAuth applications, their access tokens and authorization codes. */
 public final class OAuthTokenRepository {
-    private static final String APPLICATION = """
-            SELECT a.id, a.client_id, a.client_secret, a.owner_id, o.username AS owner, o.email AS owner_email, a.name,
-                   a.description, a.redirect_uri, a.application_uri, a.avatar_email
-            FROM oauth_application a JOIN account o ON o.id = a.owner_id
+    private static final String APPLICATION_COLUMNS = """
+            a.id, a.client_id, a.client_secret, a.owner_id, o.username AS owner, o.email AS owner_email, a.name,
+            a.description, a.redirect_uri, a.application_uri, a.avatar_email""";
+    private static final String APPLICATION = "SELECT " + APPLICATION_COLUMNS
+            + " FROM oauth_application a JOIN account o ON o.id = a.owner_id ";
+    private static final String GRANT = "SELECT t.uuid AS grant_uuid, t.scope AS grant_scope, t.created_at AS granted, "
+            + APPLICATION_COLUMNS + """
+             FROM oauth_access_token t JOIN oauth_application a ON a.id = t.application_id
+            JOIN account o ON o.id = a.owner_id
+            WHERE t.account_id = $1 AND t.expires_at > now()
             """;
     private static final String TOKEN = """
             SELECT t.uuid, t.name, t.scope, t.expires_at, t.created_at, a.username AS created_by, t.last_accessed
@@ -36,6 +43,9 @@ public final class OAuthTokenRepository {
     /** A token as its application's admins see it (never its secret). */
     public record TokenView(UUID uuid, String name, String scope, OffsetDateTime expiresAt, OffsetDateTime created,
                             String createdBy, OffsetDateTime lastAccessed) {}
+
+    /** A live token acting for a user, as the user sees it: what it may do and the application that holds it. */
+    public record Grant(UUID uuid, String scope, OffsetDateTime created, Application application) {}
 
     /** An authorization code taken for exchange. */
     public record StoredCode(long applicationId, long accountId, String codeHash, String scope, String redirectUri,
@@ -163,6 +173,18 @@ public final class OAuthTokenRepository {
                 .execute(Tuple.of(accountId)).mapEmpty();
     }
 
+    /** The user's live tokens, oldest first (Quay's authorized applications). */
+    public Future<List<Grant>> grants(SqlClient db, long accountId) {
+        return db.preparedQuery(GRANT + " ORDER BY t.created_at, t.id").execute(Tuple.of(accountId))
+                .map(rows -> Sql.list(rows, OAuthTokenRepository::grant));
+    }
+
+    /** One live token of the user, or null. */
+    public Future<Grant> grant(SqlClient db, long accountId, UUID uuid) {
+        return db.preparedQuery(GRANT + " AND t.uuid = $2").execute(Tuple.of(accountId, uuid))
+                .map(rows -> rows.size() == 0 ? null : grant(rows.iterator().next()));
+    }
+
     public Future<Void> insertCode(SqlClient db, String codeName, String codeHash, long applicationId, long accountId,
                                    String scope, String redirectUri, OffsetDateTime expiresAt) {
         return db.preparedQuery("""
@@ -199,6 +221,11 @@ public final class OAuthTokenRepository {
                 r.getLong("owner_id"), r.getString("owner"), r.getString("owner_email"), r.getString("name"),
                 r.getString("description"), r.getString("redirect_uri"), r.getString("application_uri"),
                 r.getString("avatar_email"));
+    }
+
+    private static Grant grant(Row r) {
+        return new Grant(r.getUUID("grant_uuid"), r.getString("grant_scope"), r.getOffsetDateTime("granted"),
+                application(r));
     }
 
     private static List<TokenView> tokenViews(RowSet<Row> rows) {

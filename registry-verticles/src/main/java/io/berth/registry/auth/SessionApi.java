@@ -56,6 +56,7 @@ public final class SessionApi {
     public Future<Void> signIn(RoutingContext ctx, String username, String password) {
         return credentials.password(username, password).compose(login -> {
             credentials.audit(login, username, "quayauth", Http.clientIp(ctx), ctx.request().getHeader("User-Agent"));
+            if (login.throttled() != null) return Future.failedFuture(login.throttled());
             if (!login.ok()) {
                 return Future.failedFuture(new BerthException(ErrorCode.DENIED, login.failure(),
                         Map.of("invalidCredentials", true, "needsEmailVerification", false)));
@@ -74,6 +75,7 @@ public final class SessionApi {
                     // re-entering the password is a login to audit like any other
                     credentials.audit(login, who.username(), "quayauth", Http.clientIp(ctx),
                             ctx.request().getHeader("User-Agent"));
+                    if (login.throttled() != null) return Future.failedFuture(login.throttled());
                     if (!login.ok()) {
                         return Future.failedFuture(new BerthException(ErrorCode.DENIED, login.failure(),
                                 Map.of("invalidCredentials", true)));

@@ -1,13 +1,8 @@
 package io.berth.registry.build;
 
-import io.berth.model.build.BuildPaths;
-import io.berth.model.build.RegistryCredentials;
-import io.berth.registry.auth.Authorizer;
-import io.berth.registry.iam.RobotService;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.model.iam.Role;
-import io.berth.model.ref.Tag;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
@@ -22,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -35,15 +29,12 @@ public final class BuildApi {
     private final RepositoryService repositories;
     private final BuildService builds;
     private final UserFileService files;
-    private final RobotService robots;
 
-    public BuildApi(BerthConfig config, RepositoryService repositories, BuildService builds, UserFileService files,
-                    RobotService robots) {
+    public BuildApi(BerthConfig config, RepositoryService repositories, BuildService builds, UserFileService files) {
         this.config = config;
         this.repositories = repositories;
         this.builds = builds;
         this.files = files;
-        this.robots = robots;
     }
 
     /** Mount before the repository API, whose repository path pattern would take these paths too. */
@@ -72,13 +63,11 @@ public final class BuildApi {
 
     private void start(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
-        BuildService.Request request = request(body);
-        Identity who = ApiAuth.identity(ctx);
+        var request = BuildService.Request.of(text(body, "file_id"), text(body, "archive_url"), text(body, "subdirectory"),
+                text(body, "context"), text(body, "dockerfile_path"), tags(body), text(body, "pull_robot"));
         access(ctx, Role.WRITE, "repo:write")
-                .compose(a -> pullCredentials(who, request.pullRobot())
-                        .compose(credentials -> builds.start(who, a.repository(), request.pulling(credentials),
-                                Http.clientIp(ctx)))
-                        .map(b -> view(b, true)))
+                .compose(a -> builds.start(ApiAuth.identity(ctx), a.repository(), request, Http.clientIp(ctx)))
+                .map(b -> view(b, true))
                 .onSuccess(view -> {
                     ctx.response().putHeader("Location", "/api/v1/repository/" + view.getJsonObject("repository")
                             .getString("namespace") + "/" + view.getJsonObject("repository").getString("name")
@@ -88,77 +77,19 @@ public final class BuildApi {
                 .onFailure(ctx::fail);
     }
 
-    /** Validates a start request and works out context and Dockerfile as Quay does (§5.2 of research/builds.md). */
-    private static BuildService.Request request(JsonObject body) {
-        String fileId = text(body, "file_id");
-        String archiveUrl = text(body, "archive_url");
-        if (fileId == null && archiveUrl == null) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, "file_id or archive_url required");
-        }
-        if (archiveUrl != null && fileId == null) {
-            try {
-                var uri = java.net.URI.create(archiveUrl);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("the scheme must be http or https");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid Archive URL: " + archiveUrl);
-            }
-        }
-        String dockerfile = text(body, "dockerfile_path");
-        String subdirectory = text(body, "subdirectory");
-        String context = text(body, "context");
-        try {
-            if (dockerfile != null) {
-                dockerfile = BuildPaths.relative("dockerfile_path", dockerfile);
-                if (context == null) context = dockerfile.contains("/") ? dockerfile.substring(0, dockerfile.lastIndexOf('/')) : "";
-            } else if (subdirectory != null) {
-                context = BuildPaths.relative("subdirectory", subdirectory);
-                dockerfile = context.isEmpty() ? "Dockerfile" : context + "/Dockerfile";
-            } else {
-                dockerfile = (context == null ? "" : BuildPaths.relative("context", context) + "/") + "Dockerfile";
-            }
-            context = BuildPaths.relative("context", context == null ? "" : context);
-            dockerfile = BuildPaths.relative("dockerfile_path", dockerfile);
-        } catch (IllegalArgumentException e) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, e.getMessage());
-        }
-        if (!context.isEmpty() && !dockerfile.startsWith(context + "/")) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, "The Dockerfile must be inside the build context");
-        }
-        String relative = context.isEmpty() ? dockerfile : dockerfile.substring(context.length() + 1);
-        return new BuildService.Request(fileId, fileId == null ? archiveUrl : null, context, relative, tags(body),
-                text(body, "pull_robot"), null);
-    }
-
-    /**
-     * The pull robot's name and token, for base images in this registry. As in Quay the caller must administer the
-     * robot's namespace (403 otherwise) and the robot must exist (404).
-     */
-    private Future<RegistryCredentials> pullCredentials(Identity who, String robot) {
-        if (robot == null) return Future.succeededFuture();
-        int plus = robot.indexOf('+');
-        if (plus <= 0 || plus == robot.length() - 1) return Future.failedFuture(Authorizer.refusal(who));
-        String namespace = robot.substring(0, plus);
-        var owner = new RobotService.Owner(who, namespace.equals(who.username()) ? null : namespace);
-        return robots.get(owner, robot.substring(plus + 1))
-                .map(view -> new RegistryCredentials(config.serverHostname(), view.robot().name(), view.token()));
-    }
-
+    /** {@code docker_tags} as a list of strings (BuildService.Request checks each), or null for the default. */
     private static List<String> tags(JsonObject body) {
         Object raw = body.getValue("docker_tags");
-        if (raw == null) return List.of("latest");
-        if (!(raw instanceof JsonArray array) || array.isEmpty()) {
+        if (raw == null) return null;
+        if (!(raw instanceof JsonArray array)) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "docker_tags must be a non-empty list of tags");
         }
-        var tags = new LinkedHashSet<String>();
+        var tags = new ArrayList<String>();
         for (Object t : array) {
-            if (!(t instanceof String s) || !Tag.valid(s)) {
-                throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag " + t);
-            }
-            if (!tags.add(s)) throw new BerthException(ErrorCode.INVALID_REQUEST, "docker_tags must be unique");
+            if (!(t instanceof String s)) throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag " + t);
+            tags.add(s);
         }
-        return List.copyOf(tags);
+        return tags;
     }
 
     private void list(RoutingContext ctx) {

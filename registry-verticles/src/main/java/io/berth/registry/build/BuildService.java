@@ -1,13 +1,17 @@
 package io.berth.registry.build;
 
+import io.berth.model.build.BuildPaths;
 import io.berth.model.build.BuildPhase;
 import io.berth.model.build.RegistryCredentials;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.model.oci.Digester;
+import io.berth.model.ref.Tag;
+import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SecretBox;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.iam.RobotService;
 import io.berth.registry.logs.UsageLogger;
 import io.berth.registry.repo.RepositoryRecord;
 import io.vertx.core.Future;
@@ -16,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,9 +37,10 @@ public final class BuildService {
     private final BuildEvents events;
     private final BuildBus bus;
     private final UsageLogger usage;
+    private final RobotService robots;
 
     public BuildService(BerthConfig config, Pool pool, BuildRepository builds, UserFileService files, SecretBox box,
-                        BuildEvents events, BuildBus bus, UsageLogger usage) {
+                        BuildEvents events, BuildBus bus, UsageLogger usage, RobotService robots) {
         this.config = config;
         this.pool = pool;
         this.builds = builds;
@@ -43,21 +49,91 @@ public final class BuildService {
         this.events = events;
         this.bus = bus;
         this.usage = usage;
+        this.robots = robots;
     }
 
     /**
      * What to build: a dropped file or an archive URL, the context directory and the Dockerfile in it (both relative
-     * to the source's root, as the API normalised them), the tags, and for private base images the pull robot's name
-     * and credentials (or nulls).
+     * to the source's root), the tags, and the pull robot for private base images (or null). Made by {@link #of}.
      */
     public record Request(String fileId, String archiveUrl, String context, String dockerfilePath, List<String> tags,
-                          String pullRobot, RegistryCredentials pullCredentials) {
-        public Request pulling(RegistryCredentials credentials) {
-            return new Request(fileId, archiveUrl, context, dockerfilePath, tags, pullRobot, credentials);
+                          String pullRobot) {
+        /**
+         * Validates a start request as the API and the UI's form give it (blank values absent; {@code tags} null for
+         * the default {@code latest}) and works out context and Dockerfile as Quay does (§5.2 of research/builds.md).
+         */
+        public static Request of(String fileId, String archiveUrl, String subdirectory, String context,
+                                 String dockerfile, List<String> tags, String pullRobot) {
+            if (fileId == null && archiveUrl == null) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST, "file_id or archive_url required");
+            }
+            if (archiveUrl != null && fileId == null) {
+                try {
+                    var uri = java.net.URI.create(archiveUrl);
+                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                        throw new IllegalArgumentException("the scheme must be http or https");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid Archive URL: " + archiveUrl);
+                }
+            }
+            try {
+                if (dockerfile != null) {
+                    dockerfile = BuildPaths.relative("dockerfile_path", dockerfile);
+                    if (context == null) context = dockerfile.contains("/") ? dockerfile.substring(0, dockerfile.lastIndexOf('/')) : "";
+                } else if (subdirectory != null) {
+                    context = BuildPaths.relative("subdirectory", subdirectory);
+                    dockerfile = context.isEmpty() ? "Dockerfile" : context + "/Dockerfile";
+                } else {
+                    dockerfile = (context == null ? "" : BuildPaths.relative("context", context) + "/") + "Dockerfile";
+                }
+                context = BuildPaths.relative("context", context == null ? "" : context);
+                dockerfile = BuildPaths.relative("dockerfile_path", dockerfile);
+            } catch (IllegalArgumentException e) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST, e.getMessage());
+            }
+            if (!context.isEmpty() && !dockerfile.startsWith(context + "/")) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST, "The Dockerfile must be inside the build context");
+            }
+            String relative = context.isEmpty() ? dockerfile : dockerfile.substring(context.length() + 1);
+            return new Request(fileId, fileId == null ? archiveUrl : null, context, relative, tags(tags), pullRobot);
+        }
+
+        private static List<String> tags(List<String> given) {
+            if (given == null) return List.of("latest");
+            if (given.isEmpty()) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST, "docker_tags must be a non-empty list of tags");
+            }
+            var tags = new LinkedHashSet<String>();
+            for (String t : given) {
+                if (!Tag.valid(t)) throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag " + t);
+                if (!tags.add(t)) throw new BerthException(ErrorCode.INVALID_REQUEST, "docker_tags must be unique");
+            }
+            return List.copyOf(tags);
         }
     }
 
+    /** Queues a build; the caller's write access to {@code repo} was checked. 429 past the namespace's limit. */
     public Future<BuildRecord> start(Identity who, RepositoryRecord repo, Request request, String ip) {
+        return pullCredentials(who, request.pullRobot()).compose(credentials -> queue(who, repo, request, credentials, ip));
+    }
+
+    /**
+     * The pull robot's name and token, for base images in this registry. As in Quay the caller must administer the
+     * robot's namespace (403 otherwise) and the robot must exist (404).
+     */
+    private Future<RegistryCredentials> pullCredentials(Identity who, String robot) {
+        if (robot == null) return Future.succeededFuture();
+        int plus = robot.indexOf('+');
+        if (plus <= 0 || plus == robot.length() - 1) return Future.failedFuture(Authorizer.refusal(who));
+        String namespace = robot.substring(0, plus);
+        var owner = new RobotService.Owner(who, namespace.equals(who.username()) ? null : namespace);
+        return robots.get(owner, robot.substring(plus + 1))
+                .map(view -> new RegistryCredentials(config.serverHostname(), view.robot().name(), view.token()));
+    }
+
+    private Future<BuildRecord> queue(Identity who, RepositoryRecord repo, Request request,
+                                      RegistryCredentials pullCredentials, String ip) {
         Future<String> displayName;
         var jobConfig = new JsonObject()
                 .put("context", request.context())
@@ -72,10 +148,10 @@ public final class BuildService {
             displayName = Future.succeededFuture(Digester.sha256(request.archiveUrl().getBytes(StandardCharsets.UTF_8))
                     .hex().substring(0, 7));
         }
-        String sealed = request.pullCredentials() == null ? null : box.seal(new JsonObject()
-                .put("registry", request.pullCredentials().registry())
-                .put("username", request.pullCredentials().username())
-                .put("password", request.pullCredentials().password()).encode());
+        String sealed = pullCredentials == null ? null : box.seal(new JsonObject()
+                .put("registry", pullCredentials.registry())
+                .put("username", pullCredentials.username())
+                .put("password", pullCredentials.password()).encode());
         Integer limit = config.builds().namespaceMaximumBuildCount();
         return displayName.compose(name -> pool.withTransaction(tx -> builds.lockNamespace(tx, repo.namespaceId())
                         .compose(v -> limit == null ? Future.succeededFuture(0L) : builds.countAlive(tx, repo.namespaceId()))

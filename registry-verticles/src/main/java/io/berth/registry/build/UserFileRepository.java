@@ -31,6 +31,10 @@ public final class UserFileRepository {
                 .execute(Tuple.of(id, digest, size)).map(rows -> rows.rowCount() == 1);
     }
 
+    public Future<Void> delete(SqlClient db, UUID id) {
+        return db.preparedQuery("DELETE FROM userfile WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    }
+
     private static UserFile map(Row r) {
         return new UserFile(r.getUUID("id"), r.getLong("owner_id"), r.getString("mime_type"), r.getString("digest"),
                 r.getLong("size"));

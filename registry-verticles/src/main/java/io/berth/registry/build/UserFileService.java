@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -91,29 +92,67 @@ public final class UserFileService {
         if (file.digest() != null) {
             return Future.failedFuture(new BerthException(ErrorCode.CONFLICT, "The file was uploaded already"));
         }
-        if (declaredLength != null && declaredLength > MAX_SIZE) {
-            return Future.failedFuture(new BerthException(ErrorCode.PAYLOAD_TOO_LARGE,
-                    "A build context may have at most " + MAX_SIZE + " bytes"));
-        }
-        String scratch = file.id().toString();
+        if (declaredLength != null && declaredLength > MAX_SIZE) return Future.failedFuture(tooLarge());
+        return stage(file.id(), file.mimeType(), body).compose(staged -> pool.withTransaction(tx -> commit(tx, staged))
+                .compose(first -> first ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(new BerthException(ErrorCode.CONFLICT, "The file was uploaded already")))
+                .recover(err -> discard(staged).transform(x -> Future.failedFuture(err))));
+    }
+
+    /**
+     * Bytes received in upload scratch space under {@code id} but not yet anyone's file: {@link #keep} makes them the
+     * file {@code id}, {@link #discard} drops them.
+     */
+    public record Staged(UUID id, String mimeType, Digest digest, long size) {}
+
+    /**
+     * Receives the bytes of a file before it is decided whether to keep them (the UI's upload form, whose other
+     * fields, the CSRF token among them, arrive only after the file). At most {@link #MAX_SIZE} bytes.
+     */
+    public Future<Staged> stage(String mimeType, ReadStream<Buffer> body) {
+        return stage(UUID.randomUUID(), mimeType, body);
+    }
+
+    /** Makes staged bytes a file the caller dropped and uploaded, as the file drop and its upload URL's PUT do. */
+    public Future<UUID> keep(Identity who, Staged staged) {
+        Future<UUID> kept = who.accountId() == null
+                ? Future.failedFuture(new BerthException(ErrorCode.DENIED, "Unauthorized"))
+                : pool.withTransaction(tx -> files.insert(tx, staged.id(), who.accountId(), staged.mimeType())
+                        .compose(v -> commit(tx, staged))).map(staged.id());
+        return kept.recover(err -> discard(staged).transform(x -> Future.failedFuture(err)));
+    }
+
+    /** Forgets a kept file that no build will use (its build was refused); garbage collection then takes its blob. */
+    public Future<Void> forget(UUID id) {
+        return files.delete(pool, id);
+    }
+
+    public Future<Void> discard(Staged staged) {
+        return storage.deleteUpload(staged.id().toString());
+    }
+
+    private Future<Staged> stage(UUID id, String mimeType, ReadStream<Buffer> body) {
+        String scratch = id.toString();
         Digester digester = Digester.sha256();
-        var tooLarge = new BerthException(ErrorCode.PAYLOAD_TOO_LARGE, "A build context may have at most " + MAX_SIZE + " bytes");
         return storage.appendUpload(scratch, 0)
-                .map(out -> new ChunkSink(out, digester, MAX_SIZE, tooLarge))
-                .compose(sink -> body.pipeTo(sink).map(sink))
-                .compose(sink -> {
-                    Digest digest = digester.digest();
-                    long size = sink.written();
-                    // the bytes move into place while the blob row is locked, as uploads do, so garbage collection
-                    // cannot remove them; the user file's reference keeps it from collecting the blob later
-                    return pool.withTransaction(tx -> blobs.store(tx, digest, size)
-                                    .compose(x -> storage.commitUpload(scratch, digest))
-                                    .compose(x -> files.uploaded(tx, file.id(), digest.toString(), size)))
-                            .compose(first -> first ? Future.<Void>succeededFuture()
-                                    : Future.failedFuture(new BerthException(ErrorCode.CONFLICT,
-                                            "The file was uploaded already")));
-                })
+                .map(out -> new ChunkSink(out, digester, MAX_SIZE, tooLarge()))
+                .compose(sink -> body.pipeTo(sink).map(v -> new Staged(id, mimeType, digester.digest(), sink.written())))
                 .recover(err -> storage.deleteUpload(scratch).transform(x -> Future.failedFuture(err)));
+    }
+
+    /**
+     * The staged bytes become the file's blob. They move into place while the blob row is locked, as uploads do, so
+     * garbage collection cannot remove them; the user file's reference keeps it from collecting the blob later. False
+     * when the file had its bytes already.
+     */
+    private Future<Boolean> commit(SqlConnection tx, Staged staged) {
+        return blobs.store(tx, staged.digest(), staged.size())
+                .compose(x -> storage.commitUpload(staged.id().toString(), staged.digest()))
+                .compose(x -> files.uploaded(tx, staged.id(), staged.digest().toString(), staged.size()));
+    }
+
+    private static BerthException tooLarge() {
+        return new BerthException(ErrorCode.PAYLOAD_TOO_LARGE, "A build context may have at most " + MAX_SIZE + " bytes");
     }
 
     /** Streams an uploaded file's bytes to the response. */

@@ -43,7 +43,7 @@ public final class ApiAuth {
         if (refusedAsReadOnly(ctx)) return;
         String header = ctx.request().getHeader("Authorization");
         if (header == null) {
-            withSession(ctx);
+            withSession(ctx, true);
             return;
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -67,7 +67,26 @@ public final class ApiAuth {
      * further applications), with the CSRF rule on writes.
      */
     public void handleSession(RoutingContext ctx) {
-        if (!refusedAsReadOnly(ctx)) withSession(ctx);
+        if (!refusedAsReadOnly(ctx)) withSession(ctx, true);
+    }
+
+    /**
+     * {@link #handleSession} for a multipart form read as a stream ({@link StreamedForm}): its {@code _csrf_token}
+     * field is inside the body, so the page checks it with {@link #csrfValid} once the field has arrived, before it
+     * acts on anything.
+     */
+    public void handleSessionCsrfInBody(RoutingContext ctx) {
+        if (!refusedAsReadOnly(ctx)) withSession(ctx, false);
+    }
+
+    public static BerthException csrfRefused() {
+        return new BerthException(ErrorCode.DENIED, "CSRF token was invalid or missing.");
+    }
+
+    /** Whether {@code presented} is the CSRF token of the caller's session. */
+    public boolean csrfValid(RoutingContext ctx, String presented) {
+        Sessions.Session session = session(ctx);
+        return session != null && sessions.csrfValid(session.token(), presented);
     }
 
     /** Fails writes in read-only mode; for routes that authenticate otherwise ({@code /oauth/access_token}). */
@@ -83,15 +102,15 @@ public final class ApiAuth {
         return false;
     }
 
-    private void withSession(RoutingContext ctx) {
+    private void withSession(RoutingContext ctx, boolean checkCsrf) {
         Cookie cookie = ctx.request().getCookie(Sessions.COOKIE);
         sessions.resolve(cookie == null ? null : cookie.getValue()).onSuccess(session -> {
             ctx.put(SESSION, session);
             ctx.put(IDENTITY, session.identity());
             ctx.put(FRESH, sessions.fresh(session));
-            if (!safe(ctx.request().method()) && !CSRF_EXEMPT.contains(ctx.normalizedPath())
+            if (checkCsrf && !safe(ctx.request().method()) && !CSRF_EXEMPT.contains(ctx.normalizedPath())
                     && !sessions.csrfValid(session.token(), presentedCsrf(ctx))) {
-                ctx.fail(new BerthException(ErrorCode.DENIED, "CSRF token was invalid or missing."));
+                ctx.fail(csrfRefused());
                 return;
             }
             ctx.next();

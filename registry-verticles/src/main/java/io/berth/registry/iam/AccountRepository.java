@@ -1,5 +1,6 @@
 package io.berth.registry.iam;
 
+import io.berth.registry.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,6 +17,7 @@ import java.util.UUID;
 public final class AccountRepository {
     private static final String COLUMNS = """
             id, uuid, username, email, password_hash, kind, owner_id, enabled, verified, removed_tag_expiration_s, created_at""";
+    private static final int COLUMN_COUNT = COLUMNS.split(",").length;
 
     /** The account columns {@link #map} reads, qualified by a table alias, for queries that join accounts. */
     static String columns(String alias) {
@@ -95,6 +97,33 @@ public final class AccountRepository {
                 .execute(Tuple.of(id, passwordHash)).mapEmpty();
     }
 
+    /** A user's consecutive failed password logins and how long ago the last one was, by the database's clock. */
+    public record LoginFailures(int count, double secondsSinceLast) {}
+
+    public Future<LoginFailures> loginFailures(SqlClient db, long id) {
+        return db.preparedQuery("""
+                        SELECT invalid_login_attempts,
+                               COALESCE(EXTRACT(EPOCH FROM now() - last_invalid_login), 0)::float8 AS since
+                        FROM account WHERE id = $1""")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    var row = rows.iterator().next();
+                    return new LoginFailures(row.getInteger(0), row.getDouble(1));
+                });
+    }
+
+    public Future<Void> recordLoginFailure(SqlClient db, long id) {
+        return db.preparedQuery("""
+                        UPDATE account SET invalid_login_attempts = invalid_login_attempts + 1, last_invalid_login = now()
+                        WHERE id = $1""")
+                .execute(Tuple.of(id)).mapEmpty();
+    }
+
+    public Future<Void> clearLoginFailures(SqlClient db, long id) {
+        return db.preparedQuery("UPDATE account SET invalid_login_attempts = 0 WHERE id = $1 AND invalid_login_attempts > 0")
+                .execute(Tuple.of(id)).mapEmpty();
+    }
+
     /** Sets a (confirmed) e-mail address; an address another account uses surfaces as a unique violation. */
     public Future<Void> setEmail(SqlClient db, long id, String email) {
         return db.preparedQuery("UPDATE account SET email = $2, verified = TRUE WHERE id = $1")
@@ -133,6 +162,31 @@ public final class AccountRepository {
                              confirmations AS (DELETE FROM email_confirmation WHERE account_id = $1)
                         UPDATE account SET kind = 'organization', password_hash = NULL WHERE id = $1""")
                 .execute(Tuple.of(id)).mapEmpty();
+    }
+
+    /** An account found by a name search; {@code organizationMember} null when no organization was asked about. */
+    public record Match(Account account, Boolean organizationMember) {}
+
+    /**
+     * The entity search ({@code GET /api/v1/entities/<prefix>}): enabled users whose name starts with
+     * {@code prefix} and, when {@code robotOwnerId} is given, that namespace's robots whose full name starts with
+     * {@code robotPrefix}; an exact match first, then robots, then by name. With {@code organizationId}, whether each
+     * is in one of the organization's teams.
+     */
+    public Future<List<Match>> matching(SqlClient db, String prefix, Long robotOwnerId, String robotPrefix,
+                                        Long organizationId, int limit) {
+        return db.preparedQuery("SELECT " + COLUMNS + """
+                        , CASE WHEN $4::bigint IS NULL THEN NULL
+                               ELSE kind = 'robot' OR EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                                                              WHERE t.organization_id = $4 AND m.account_id = account.id)
+                          END
+                        FROM account
+                        WHERE enabled AND ((kind = 'user' AND starts_with(username, $1))
+                                           OR (kind = 'robot' AND owner_id = $2 AND starts_with(username, $3)))
+                        ORDER BY (username = $1 OR username = coalesce($3::text, '')) DESC, kind = 'robot' DESC, username COLLATE "C"
+                        LIMIT $5""")
+                .execute(Tuple.of(prefix, robotOwnerId, robotPrefix, organizationId, limit))
+                .map(rows -> Sql.list(rows, r -> new Match(map(r), r.getBoolean(COLUMN_COUNT))));
     }
 
     /** Users, by name, after {@code afterName}; disabled ones too when {@code includeDisabled}. */

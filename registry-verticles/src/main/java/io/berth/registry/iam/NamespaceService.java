@@ -14,8 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.List;
 
 /**
  * Whole namespaces: deleting a user or an organization with everything it owns, a superuser taking one over, and the
@@ -24,7 +23,8 @@ import java.util.stream.Collectors;
  * superuser); {@link #deleteOrganization} makes its own.
  */
 public final class NamespaceService {
-    private final Set<Long> tagExpirationOptions;
+    /** {@code TAG_EXPIRATION_OPTIONS} in seconds, shortest first. */
+    private final List<Long> tagExpirationOptions;
     private final Pool pool;
     private final Authorizer authorizer;
     private final AccountRepository accounts;
@@ -37,7 +37,7 @@ public final class NamespaceService {
                             OrganizationRepository organizations, OAuthTokens tokens, Sessions sessions,
                             UsageLogger usage) {
         this.tagExpirationOptions = config.tagExpirationOptions().stream()
-                .map(o -> ConfigLoader.parseDuration(o).toSeconds()).collect(Collectors.toUnmodifiableSet());
+                .map(o -> ConfigLoader.parseDuration(o).toSeconds()).distinct().sorted().toList();
         this.pool = pool;
         this.authorizer = authorizer;
         this.accounts = accounts;
@@ -71,6 +71,14 @@ public final class NamespaceService {
                 .mapEmpty();
     }
 
+    /**
+     * The organizations whose only admin the user is, by name: {@link #delete} refuses the user while there are any
+     * (the settings page names them beforehand).
+     */
+    public Future<List<String>> solelyAdministered(Account user) {
+        return organizations.solelyAdministeredBy(pool, user.id());
+    }
+
     /** {@code DELETE /api/v1/organization/<org>}: by one of its admins. */
     public Future<Void> deleteOrganization(Identity who, String name, String ip) {
         return authorizer.requireAdministers(pool, who, name)
@@ -78,6 +86,11 @@ public final class NamespaceService {
                 .compose(org -> org == null || !org.isOrganization()
                         ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"))
                         : delete(who, org, false, ip));
+    }
+
+    /** The time-machine windows a namespace may choose ({@code TAG_EXPIRATION_OPTIONS}), in seconds, shortest first. */
+    public List<Long> tagExpirationOptions() {
+        return tagExpirationOptions;
     }
 
     /**

@@ -91,6 +91,15 @@ public final class OrganizationRepository {
                 .map(rows -> Sql.list(rows, r -> new TeamSummary(team(r), r.getLong(5), r.getLong(6))));
     }
 
+    /** The organization's teams whose name starts with {@code prefix}, by name (the entity search). */
+    public Future<List<Team>> matchingTeams(SqlClient db, long organizationId, String prefix, int limit) {
+        return db.preparedQuery("SELECT " + TEAM + """
+                         FROM team t WHERE t.organization_id = $1 AND starts_with(t.name, $2)
+                        ORDER BY t.name = $2 DESC, t.name COLLATE "C" LIMIT $3""")
+                .execute(Tuple.of(organizationId, prefix, limit))
+                .map(rows -> Sql.list(rows, OrganizationRepository::team));
+    }
+
     public Future<Void> updateTeam(SqlClient db, long teamId, String role, String description) {
         return db.preparedQuery("UPDATE team SET role = $2, description = $3 WHERE id = $1")
                 .execute(Tuple.of(teamId, role, description)).mapEmpty();

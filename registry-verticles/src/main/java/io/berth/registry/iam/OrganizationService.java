@@ -255,6 +255,7 @@ public final class OrganizationService {
         return authorizer.requireOwnAccount(who)
                 .compose(v -> credentials.password(adminUser, adminPassword))
                 .compose(login -> {
+                    if (login.throttled() != null) return Future.failedFuture(login.throttled());
                     if (!login.ok()) return Fail.invalid("The admin user credentials are not valid");
                     Identity admin = login.identity();
                     if (admin.accountId().equals(who.accountId())) return Fail.invalid("The admin user is not valid");

@@ -98,6 +98,7 @@ public final class TokenApi {
                 if (requested.isEmpty() || !login.ok()) {
                     credentials.audit(login, basic[0], "v2auth", Http.clientIp(ctx), ctx.request().getHeader("User-Agent"));
                 }
+                if (login.throttled() != null) return Future.failedFuture(login.throttled());
                 return login.ok() ? Future.succeededFuture(login.identity())
                         : Future.failedFuture(new BerthException(ErrorCode.UNAUTHORIZED, "Invalid username or password"));
             });

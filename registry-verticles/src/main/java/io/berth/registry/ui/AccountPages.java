@@ -2,39 +2,65 @@ package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.auth.OAuthScopes;
+import io.berth.registry.auth.OAuthTokenRepository;
 import io.berth.registry.auth.Sessions;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
+import io.berth.registry.iam.Account;
 import io.berth.registry.iam.NamespaceService;
+import io.berth.registry.iam.OrganizationRepository;
+import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.RobotService;
 import io.berth.registry.iam.UserService;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * User settings: e-mail, password and deleting the account. As on /api/v1, these need a fresh login; UserService and
- * NamespaceService validate, end other sessions and write the usage log.
+ * The user's own pages, Quay's tabs: User Settings (e-mail, password, time machine, account type, deleting the
+ * account), Robot Accounts (with the shared credentials page) and Authorized Applications. As on /api/v1, changes to
+ * the account itself need a fresh login; the services validate, check permissions and write the usage log.
  */
 final class AccountPages {
+    private static final Set<String> TABS = Set.of("settings", "robots", "applications");
+    /** Actions that change the account itself: Quay asks for a recent sign-in before them (PUT/DELETE /user/). */
+    private static final Set<String> FRESH = Set.of("email", "password", "expiration", "delete");
+    private static final int MAX_ROBOTS = 200;
+
     private final Pages pages;
     private final ApiAuth auth;
     private final UserService users;
     private final NamespaceService namespaces;
+    private final OrganizationService organizations;
+    private final RobotService robots;
+    private final ApplicationService applications;
 
-    AccountPages(Pages pages, ApiAuth auth, UserService users, NamespaceService namespaces) {
+    AccountPages(Pages pages, ApiAuth auth, UserService users, NamespaceService namespaces,
+                 OrganizationService organizations, RobotService robots, ApplicationService applications) {
         this.pages = pages;
         this.auth = auth;
         this.users = users;
         this.namespaces = namespaces;
+        this.organizations = organizations;
+        this.robots = robots;
+        this.applications = applications;
     }
 
     void mount(Router router) {
         router.get("/user/settings").handler(ctx -> show(ctx, 200, null));
         router.post("/user/settings").handler(this::change);
+        router.get("/user/settings/robots/:robot").handler(this::robot);
+        router.post("/user/settings/robots/:robot").handler(this::regenerate);
     }
 
     private void show(RoutingContext ctx, int status, String error) {
@@ -43,23 +69,86 @@ final class AccountPages {
             Pages.redirect(ctx, "/signin");
             return;
         }
-        users.find(who.username()).onSuccess(account -> {
+        String tab = ctx.get("tab", ctx.request().getParam("tab", "settings"));
+        if (!TABS.contains(tab)) {
+            ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
+            return;
+        }
+        users.find(who.username()).compose(account -> {
             var model = new HashMap<String, Object>();
-            model.put("title", "Account settings");
-            model.put("email", account.email() == null ? "" : account.email());
+            model.put("title", switch (tab) {
+                case "robots" -> "Robot Accounts";
+                case "applications" -> "Authorized Applications";
+                default -> "User Settings";
+            });
+            model.put("tab", tab);
             model.put("error", error);
             model.put("notice", ctx.request().getParam("done"));
-            pages.render(ctx, status, "settings", model);
-        }).onFailure(ctx::fail);
+            return switch (tab) {
+                case "robots" -> robots(who, model);
+                case "applications" -> applications(who, model);
+                default -> settings(who, account, model);
+            };
+        }).onSuccess(model -> pages.render(ctx, status, "settings", model)).onFailure(ctx::fail);
     }
 
+    private Future<Map<String, Object>> settings(Identity who, Account account, Map<String, Object> model) {
+        model.put("email", account.email() == null ? "" : account.email());
+        model.put("expiration", account.removedTagExpirationS());
+        model.put("expirations", namespaces.tagExpirationOptions().stream()
+                .map(s -> Map.of("seconds", s, "label", duration(s))).toList());
+        return Future.all(organizations.memberships(who), namespaces.solelyAdministered(account)).map(all -> {
+            model.put("memberships", all.<List<OrganizationRepository.Membership>>resultAt(0).stream()
+                    .map(m -> m.organization().username()).toList());
+            model.put("soleAdmin", all.resultAt(1));
+            return model;
+        });
+    }
+
+    private Future<Map<String, Object>> robots(Identity who, Map<String, Object> model) {
+        return robots.list(new RobotService.Owner(who, null), false, false, MAX_ROBOTS).map(list -> {
+            model.put("robots", list.stream().map(v -> Map.of(
+                    "name", v.robot().name(),
+                    "short", v.robot().name().substring(who.username().length() + 1),
+                    "description", v.robot().description() == null ? "" : v.robot().description(),
+                    "created", Pages.time(v.robot().created()),
+                    "lastAccessed", v.robot().lastAccessed() == null ? "Never" : Pages.time(v.robot().lastAccessed())))
+                    .toList());
+            return model;
+        });
+    }
+
+    private Future<Map<String, Object>> applications(Identity who, Map<String, Object> model) {
+        return applications.authorizations(who).map(grants -> {
+            model.put("grants", grants.stream().map(AccountPages::grant).toList());
+            return model;
+        });
+    }
+
+    private static Map<String, Object> grant(OAuthTokenRepository.Grant g) {
+        var app = g.application();
+        var m = new HashMap<String, Object>();
+        m.put("uuid", g.uuid().toString());
+        m.put("name", app.name());
+        String uri = app.applicationUri() == null ? "" : app.applicationUri();
+        // an application's URI is whatever its admins typed: link it only when it is a web address
+        m.put("url", uri.regionMatches(true, 0, "https://", 0, 8) || uri.regionMatches(true, 0, "http://", 0, 7) ? uri : "");
+        m.put("owner", app.owner());
+        m.put("scopes", OAuthScopes.described(g.scope()).entrySet().stream().map(e -> Map.of("scope", e.getKey(),
+                "description", e.getValue(), "dangerous", OAuthScopes.DANGEROUS.contains(e.getKey()))).toList());
+        m.put("authorized", Pages.time(g.created()));
+        return m;
+    }
+
+    /** The forms of the three tabs, by their {@code action} field; a client error shows next to its form (400). */
     private void change(RoutingContext ctx) {
         String ip = Http.clientIp(ctx);
         String action = Pages.form(ctx, "action");
         Future<String> done = Future.future(p -> {
-            Identity who = ApiAuth.requireFresh(ctx, "user:admin");
+            Identity who = FRESH.contains(action) ? ApiAuth.requireFresh(ctx, "user:admin") : ApiAuth.identity(ctx);
             Sessions.Session session = ApiAuth.session(ctx);
             String keep = session == null ? null : session.token();
+            var owner = new RobotService.Owner(who, null);
             switch (action) {
                 case "email" -> users.update(who, keep, new UserService.Update(null, Pages.form(ctx, "email"), Map.of(),
                         null), ip).map("/user/settings?done=email").onComplete(p);
@@ -70,6 +159,15 @@ final class AccountPages {
                     users.update(who, keep, new UserService.Update(Pages.form(ctx, "password"), null, Map.of(), null), ip)
                             .map("/user/settings?done=password").onComplete(p);
                 }
+                case "expiration" -> users.update(who, keep, new UserService.Update(null, null, Map.of(),
+                        seconds(Pages.form(ctx, "expiration"))), ip).map("/user/settings?done=expiration").onComplete(p);
+                case "convert" -> organizations.convert(who, Pages.form(ctx, "adminUser"),
+                                Objects.requireNonNullElse(ctx.request().getFormAttribute("adminPassword"), ""), ip)
+                        .map(v -> {
+                            // the account is an organization now: its sessions, this one too, have ended
+                            auth.clearSessionCookie(ctx);
+                            return "/signin?converted=" + who.username();
+                        }).onComplete(p);
                 case "delete" -> {
                     if (!Pages.form(ctx, "confirm").equals(who.username())) {
                         throw new BerthException(ErrorCode.INVALID_REQUEST,
@@ -81,10 +179,66 @@ final class AccountPages {
                                 return "/";
                             }).onComplete(p);
                 }
+                case "robot" -> {
+                    String name = Pages.form(ctx, "name");
+                    robots.create(owner, name, Pages.form(ctx, "description"), new JsonObject(), ip)
+                            .map("/user/settings/robots/" + name).onComplete(p);
+                }
+                case "delete-robot" -> robots.delete(owner, Pages.form(ctx, "name"), ip)
+                        .map("/user/settings?tab=robots&done=robot").onComplete(p);
+                case "revoke" -> applications.revokeAuthorization(who, Pages.form(ctx, "uuid"), ip)
+                        .map("/user/settings?tab=applications&done=revoke").onComplete(p);
                 default -> throw new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action");
             }
         });
         done.onSuccess(target -> Pages.redirect(ctx, target))
-                .onFailure(err -> Pages.inline(ctx, err, message -> show(ctx, 400, message)));
+                .onFailure(err -> Pages.inline(ctx, err, message -> {
+                    ctx.put("tab", switch (action) {
+                        case "robot", "delete-robot" -> "robots";
+                        case "revoke" -> "applications";
+                        default -> "settings";
+                    });
+                    show(ctx, 400, err instanceof BerthException e && e.code() == ErrorCode.FRESH_LOGIN_REQUIRED
+                            ? "Sign out and sign in again to change this: it needs a recent sign-in." : message);
+                }));
+    }
+
+    /** The credentials page of one of the user's robots (shared with organizations' robots). */
+    private void robot(RoutingContext ctx) {
+        Identity who = ApiAuth.identity(ctx);
+        if (who.anonymous()) {
+            Pages.redirect(ctx, "/signin");
+            return;
+        }
+        robots.credentials(new RobotService.Owner(who, null), ctx.pathParam("robot"))
+                .onSuccess(c -> pages.render(ctx, 200, "robot", RobotPage.model(ctx, c)))
+                .onFailure(ctx::fail);
+    }
+
+    private void regenerate(RoutingContext ctx) {
+        String shortName = ctx.pathParam("robot");
+        robots.regenerate(new RobotService.Owner(ApiAuth.identity(ctx), null), shortName, Http.clientIp(ctx))
+                .onSuccess(v -> Pages.redirect(ctx, "/user/settings/robots/" + shortName + "?regenerated"))
+                .onFailure(ctx::fail);
+    }
+
+    /** The chosen time-machine window; anything but a whole number of seconds is refused like an unknown option. */
+    private static Long seconds(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag expiration option");
+        }
+    }
+
+    /** A window as people say it: "None", "1 day", "2 weeks". */
+    static String duration(long seconds) {
+        if (seconds == 0) return "None";
+        long[] sizes = {7 * 86400, 86400, 3600, 60, 1};
+        String[] units = {"week", "day", "hour", "minute", "second"};
+        int i = 0;
+        while (seconds % sizes[i] != 0) i++;
+        long n = seconds / sizes[i];
+        return n + " " + units[i] + (n == 1 ? "" : "s");
     }
 }

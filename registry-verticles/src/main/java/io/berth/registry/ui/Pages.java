@@ -27,6 +27,7 @@ final class Pages {
 
     private static final String FORM_ERROR = "formError";
     private static final String FORM_ACTION = "formAction";
+    private static final String STARTED = "berth.ui.started";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
     private final BerthConfig config;
@@ -48,10 +49,23 @@ final class Pages {
         model.put("csrf", auth.csrfToken(ctx));
         model.put("readOnly", config.readOnly());
         engine.render(model, "ui/" + template + ".peb").onSuccess(html -> ctx.response().setStatusCode(status)
+                .putHeader("Server-Timing", serverTiming(ctx))
                 .putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
                 .putHeader("X-Frame-Options", "DENY").end(html)).onFailure(err -> {
             if (template.equals("error")) fallback(ctx, status, err); else ctx.fail(err);
         });
+    }
+
+    /** Notes when the request reached the UI, for the {@code Server-Timing} header that {@code scripts/bench-ui} reads. */
+    static void startTimer(RoutingContext ctx) {
+        ctx.put(STARTED, System.nanoTime());
+        ctx.next();
+    }
+
+    private static String serverTiming(RoutingContext ctx) {
+        Long started = ctx.get(STARTED);
+        double millis = started == null ? 0 : (System.nanoTime() - started) / 1e6;
+        return String.format(java.util.Locale.ROOT, "app;dur=%.1f", millis);
     }
 
     /** The error page: what happened and where to go; a 404 never tells whether something private exists. */

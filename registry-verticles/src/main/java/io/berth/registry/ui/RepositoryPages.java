@@ -7,6 +7,7 @@ import io.berth.model.ref.RepositoryName;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.build.BuildRecord;
 import io.berth.registry.build.BuildService;
+import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.TagRepository.TagRow;
 import io.berth.registry.content.ManifestService;
@@ -15,35 +16,42 @@ import io.berth.registry.content.TagService;
 import io.berth.model.ref.Tag;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
+import io.berth.registry.http.StreamedBody;
+import io.berth.registry.http.StreamedForm;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionRepository;
 import io.berth.registry.iam.PermissionService;
+import io.berth.registry.logs.LogService;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Create New Repository and the repository page (Information, Tags, Tag History and Settings tabs). Reads and writes go through
- * {@link RepositoryService}, which checks permissions with the Authorizer and writes the usage log.
+ * Create New Repository, the repository page (Information, Tags, Tag History, Builds, Usage Logs and Settings tabs) and a build's
+ * page. Reads and writes go through the services of the API ({@link RepositoryService}, {@link BuildService}, …),
+ * which check permissions with the Authorizer and write the usage log.
  */
 final class RepositoryPages {
-    private static final Set<String> TABS = Set.of("info", "tags", "history", "builds", "settings");
+    private static final String REPO = "/repository/(?<namespace>[^/]+)/(?<name>.+)";
+    private static final Set<String> TABS = Set.of("info", "tags", "history", "builds", "logs", "settings");
     /** Build History filters: the cutoff in hours (0: none) and the rows shown. */
     private static final Map<String, int[]> BUILD_FILTERS = Map.of("recent", new int[]{0, 10}, "48h", new int[]{48, 100},
             "30d", new int[]{24 * 30, 100});
     private static final int HISTORY_PAGE = 50;
     private static final Set<String> VISIBILITIES = Set.of("public", "private");
-    /** The tags the Tags tab lists, as the repository API caps them. */
-    private static final int MAX_TAGS = 500;
+    /** The tags one page of the Tags tab lists (most recently changed first, as Quay sorts them). */
+    private static final int TAG_PAGE = 50;
 
     private final Pages pages;
     private final BerthConfig config;
@@ -52,27 +60,45 @@ final class RepositoryPages {
     private final TagService tags;
     private final PermissionService permissions;
     private final BuildService builds;
+    private final ApiAuth auth;
+    private final UserFileService files;
+    private final LogService logs;
+    private final LogPages logPages;
 
-    RepositoryPages(Pages pages, BerthConfig config, RepositoryService repositories, OrganizationService organizations,
-                    TagService tags, PermissionService permissions, BuildService builds) {
+    RepositoryPages(Pages pages, BerthConfig config, ApiAuth auth, RepositoryService repositories,
+                    OrganizationService organizations, TagService tags, PermissionService permissions,
+                    BuildService builds, UserFileService files, LogService logs, LogPages logPages) {
+        this.logs = logs;
+        this.logPages = logPages;
         this.builds = builds;
         this.pages = pages;
         this.config = config;
+        this.auth = auth;
+        this.files = files;
         this.repositories = repositories;
         this.organizations = organizations;
         this.tags = tags;
         this.permissions = permissions;
     }
 
+    /**
+     * The one form that is not bound by the UI's body limit: Start New Build, a multipart post to the repository
+     * page (its other forms are URL-encoded), whose file streams into storage. {@code session} resolves the caller
+     * and leaves the CSRF check to the page.
+     */
+    void mountStreamed(Router router, Handler<RoutingContext> session) {
+        router.routeWithRegex(HttpMethod.POST, REPO).consumes("multipart/form-data")
+                .handler(StreamedBody::hold).handler(session).handler(this::startBuild);
+    }
+
     void mount(Router router) {
         router.get("/new").handler(ctx -> newForm(ctx, 200, null, Map.of()));
         router.post("/new").handler(this::create);
-        String repo = "/repository/(?<namespace>[^/]+)/(?<name>.+)";
-        String build = repo + "/build/(?<uuid>[0-9a-fA-F-]{36})";
+        String build = REPO + "/build/(?<uuid>[0-9a-fA-F-]{36})";
         router.routeWithRegex(HttpMethod.GET, build).handler(this::buildPage);
         router.routeWithRegex(HttpMethod.POST, build).handler(this::cancelBuild);
-        router.routeWithRegex(HttpMethod.GET, repo).handler(this::show);
-        router.routeWithRegex(HttpMethod.POST, repo).handler(this::change);
+        router.routeWithRegex(HttpMethod.GET, REPO).handler(this::show);
+        router.routeWithRegex(HttpMethod.POST, REPO).handler(this::change);
     }
 
     private void newForm(RoutingContext ctx, int status, String error, Map<String, String> typed) {
@@ -127,7 +153,8 @@ final class RepositoryPages {
     private void show(RoutingContext ctx) {
         String tab = ctx.get("tab", ctx.request().getParam("tab", "info"));
         readable(ctx).compose(a -> {
-            if (!TABS.contains(tab) || (tab.equals("settings") && !a.role().atLeast(Role.ADMIN))) {
+            // Settings and Usage Logs are for administrators, as in Quay
+            if (!TABS.contains(tab) || ((tab.equals("settings") || tab.equals("logs")) && !a.role().atLeast(Role.ADMIN))) {
                 return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
             }
             Future<TagService.Page> history = tab.equals("history")
@@ -140,30 +167,49 @@ final class RepositoryPages {
                     : Future.succeededFuture(List.of());
             Future<List<Map<String, Object>>> grants = tab.equals("settings") ? grants(a.repository())
                     : Future.succeededFuture(List.of());
-            return Future.all(history, grants, buildList).compose(loaded -> tags.summary(a.repository(), tab.equals("tags") ? MAX_TAGS : 0).map(summary -> {
+            String tagFilter = ctx.request().getParam("q", "").trim();
+            int tagPage = pageNumber(ctx.request().getParam("page"));
+            Future<TagService.Page> tagList = tab.equals("tags")
+                    ? tags.history(a.repository(), new TagRepository.Filter(null, null, tagFilter.isEmpty() ? null : tagFilter, true),
+                            tagPage, TAG_PAGE)
+                    : Future.succeededFuture(new TagService.Page(List.of(), false));
+            Future<Map<String, Object>> logModel = tab.equals("logs")
+                    ? repositoryLogs(ctx, a.repository()).compose(s -> logPages.model(ctx, s, "/repository/" + a.repository().path(), "logs"))
+                    : Future.succeededFuture(null);
+            return Future.all(history, grants, buildList, tagList, logModel).map(loaded -> {
                 var r = a.repository();
                 var model = new HashMap<String, Object>();
                 model.put("title", r.path());
                 model.put("tab", tab);
                 model.put("path", r.path());
+                model.put("namespace", r.namespace());
                 model.put("name", r.name());
                 model.put("pullName", config.serverHostname() + "/" + r.path());
                 model.put("description", r.description() == null ? "" : r.description());
                 model.put("visibility", r.visibility());
                 model.put("canWrite", a.role().atLeast(Role.WRITE));
                 model.put("canAdmin", a.role().atLeast(Role.ADMIN));
-                model.put("tags", summary.tags().stream().map(RepositoryPages::tag).toList());
+                var tagRows = loaded.<TagService.Page>resultAt(3);
+                model.put("tags", tagRows.tags().stream().map(RepositoryPages::tag).toList());
+                model.put("tagFilter", tagFilter);
+                model.put("tagPage", tagPage);
+                model.put("tagNext", tagRows.hasAdditional());
                 model.put("error", ctx.get("formError"));
                 model.put("notice", ctx.request().getParam("done"));
                 model.put("history", loaded.<TagService.Page>resultAt(0).tags().stream().map(RepositoryPages::change).toList());
                 model.put("grants", loaded.resultAt(1));
                 model.put("buildsEnabled", config.builds().enabled());
                 model.put("buildFilter", filter);
+                model.put("namespace", r.namespace());
+                model.put("buildForm", ctx.get("buildForm", Map.of("tags", "latest")));
                 model.put("builds", loaded.<List<BuildRecord>>resultAt(2).stream().map(RepositoryPages::build).toList());
                 model.put("permanentlyDelete", config.tags().permanentlyDelete());
+                model.put("logs", loaded.resultAt(4));
                 return model;
-            }));
-        }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null ? 200 : 400, "repository", model))
+            });
+        }).onSuccess(model -> pages.render(ctx, ctx.get("formError") == null && !LogPages.failed(model.get("logs")) ? 200
+                                : ctx.get("formStatus", 400),
+                        "repository", model))
                 .onFailure(ctx::fail);
     }
 
@@ -206,6 +252,77 @@ final class RepositoryPages {
             }
             pages.render(ctx, 200, "build", model);
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * Start New Build: the form's file streams into upload scratch space and becomes a dropped user file, as the file
+     * drop's PUT stores it, once the form's other fields (which arrive after it) are checked; then the build starts as
+     * {@code POST /api/v1/repository/<r>/build/} starts it. A caller who may not write gets the error page before the
+     * body is read; a mistake in the form is shown next to it (400; 429 past the namespace's queue limit; 413 past the
+     * upload limit).
+     */
+    private void startBuild(RoutingContext ctx) {
+        var forged = ApiAuth.csrfRefused();
+        Future<RepositoryService.Access> writer = readable(ctx).compose(r -> authorize(ctx, Role.WRITE, "repo:write"));
+        writer.compose(a -> startFromForm(ctx, a.repository(), forged))
+                .onSuccess(b -> Pages.redirect(ctx, "/repository/" + b.repositoryPath() + "/build/" + b.uuid()))
+                .onFailure(err -> {
+                    if (writer.failed() || err == forged) ctx.fail(err);
+                    else buildFormError(ctx, err);
+                });
+    }
+
+    private Future<BuildRecord> startFromForm(RoutingContext ctx, RepositoryRecord repo, BerthException forged) {
+        if (!config.builds().enabled()) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Builds are disabled on this registry."));
+        }
+        Identity who = ApiAuth.identity(ctx);
+        return StreamedForm.read(ctx, upload -> files.stage(upload.contentType() == null || upload.contentType().isBlank()
+                        ? "application/octet-stream" : upload.contentType(), upload), files::discard)
+                .compose(form -> Future.<BuildService.Request>future(p -> p.complete(buildRequest(ctx, repo, form, forged)))
+                        .recover(err -> form.file() == null ? Future.failedFuture(err)
+                                : files.discard(form.file()).transform(x -> Future.failedFuture(err)))
+                        // a file whose build is refused (queue full, unknown pull robot) is not kept either
+                        .compose(request -> files.keep(who, form.file()).compose(id -> builds.start(who, repo, request,
+                                        Http.clientIp(ctx))
+                                .recover(err -> files.forget(id).transform(x -> Future.failedFuture(err))))));
+    }
+
+    /** The build the form asks for (BuildService.Request checks it), once its CSRF token is found good. */
+    private BuildService.Request buildRequest(RoutingContext ctx, RepositoryRecord repo,
+                                              StreamedForm.Form<UserFileService.Staged> form, BerthException forged) {
+        var fields = form.fields();
+        if (!auth.csrfValid(ctx, fields.get(ApiAuth.CSRF_FIELD))) throw forged;
+        var typed = new HashMap<String, String>();
+        for (String field : List.of("context", "dockerfile_path", "tags", "pull_robot")) {
+            typed.put(field, fields.get(field) == null ? "" : fields.get(field).trim());
+        }
+        ctx.put("buildForm", typed);
+        if (!"build".equals(fields.get("action"))) throw new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action");
+        if (form.file() == null) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Choose a Dockerfile or an archive (tar, tar.gz or zip) to upload.");
+        }
+        // tags are typed as one list; a robot's short name is one of the repository's namespace
+        var tags = Arrays.stream(typed.get("tags").split("[,\\s]+")).filter(t -> !t.isEmpty()).toList();
+        String robot = typed.get("pull_robot");
+        return BuildService.Request.of(form.file().id().toString(), null, null, blankToNull(typed.get("context")),
+                blankToNull(typed.get("dockerfile_path")), tags.isEmpty() ? null : tags,
+                robot.isEmpty() ? null : robot.contains("+") ? robot : repo.namespace() + "+" + robot);
+    }
+
+    /** The Builds tab again with the form's message above the form and the values typed. */
+    private void buildFormError(RoutingContext ctx, Throwable err) {
+        Pages.inline(ctx, err, message -> {
+            int status = Http.status((BerthException) err);
+            ctx.put("formError", message);
+            ctx.put("formStatus", status == 429 || status == 413 ? status : 400);
+            ctx.put("tab", "builds");
+            show(ctx);
+        });
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     /** Cancel: BuildService checks the build may still be cancelled. */
@@ -290,6 +407,8 @@ final class RepositoryPages {
                         .compose(w -> repositories.delete(who, w.repository(), ip)).map("/repository?deleted");
             }
             case "add-tag", "expiration", "delete-tag", "revert", "purge" -> tagChange(ctx, action);
+            case "delete-tags" -> deleteTags(ctx);
+            case "export-logs" -> logPages.export(ctx, repositoryLogs(ctx, a.repository()), "/repository/" + a.repository().path(), "logs");
             case "permission", "remove-permission" -> authorize(ctx, Role.ADMIN, "repo:admin").compose(w -> {
                 String entity = Pages.form(ctx, "entity");
                 boolean team = Pages.form(ctx, "kind").equals("team");
@@ -311,15 +430,22 @@ final class RepositoryPages {
                         ctx.fail(err);
                         return;
                     }
-                    ctx.put("formError", message);
+                    // the export's error shows in its dialog
+                    ctx.put(action.equals("export-logs") ? "exportError" : "formError", message);
                     ctx.put("tab", switch (action) {
                         case "description" -> "info";
-                        case "add-tag", "expiration", "delete-tag" -> "tags";
+                        case "add-tag", "expiration", "delete-tag", "delete-tags" -> "tags";
                         case "revert", "purge" -> "history";
+                        case "export-logs" -> "logs";
                         default -> "settings";
                     });
                     show(ctx);
                 }));
+    }
+
+    /** The repository's usage logs, for its administrators; LogService decides, and a refusal looks like a 404. */
+    private Future<LogService.Scope> repositoryLogs(RoutingContext ctx, RepositoryRecord repo) {
+        return LogPages.visible(() -> logs.repository(ApiAuth.identity(ctx), new RepositoryName(repo.namespace(), repo.name())));
     }
 
     /** The gear menu's actions on a tag and the Tag History's; TagService writes each usage-log entry. */
@@ -328,16 +454,12 @@ final class RepositoryPages {
         String target = Pages.form(ctx, "target");
         String digest = Pages.form(ctx, "digest");
         String named = action.equals("add-tag") ? target : tag;
-        if (!Tag.valid(named)) {
-            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag name “" + named
-                    + "”: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -"));
-        }
+        if (!Tag.valid(named)) return Future.failedFuture(invalidTag(named));
         return authorize(ctx, Role.WRITE, "repo:write").compose(a -> {
             var actor = new ManifestService.Actor(a.repository(), ApiAuth.identity(ctx), Http.clientIp(ctx));
             return switch (action) {
-                case "add-tag" -> tags.summary(a.repository(), MAX_TAGS).compose(summary -> {
-                    boolean exists = summary.tags().stream().anyMatch(t -> t.name().equals(target));
-                    if (exists && !Pages.form(ctx, "move").equals("yes")) {
+                case "add-tag" -> tags.history(a.repository(), new TagRepository.Filter(null, target, null, true), 1, 1).compose(live -> {
+                    if (!live.tags().isEmpty() && !Pages.form(ctx, "move").equals("yes")) {
                         return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Tag " + target
                                 + " already exists: tick “Move it here” to point it at this manifest."));
                     }
@@ -355,6 +477,35 @@ final class RepositoryPages {
                         : tags.removeFromTimeMachine(actor, tag, digest, false).map("?tab=history&done=tag");
             };
         });
+    }
+
+    /** Delete Tags on the selected rows: one TagService delete (and usage-log entry) per tag; gone ones are skipped. */
+    private Future<String> deleteTags(RoutingContext ctx) {
+        List<String> selected = ctx.request().formAttributes().getAll("tags");
+        if (selected.isEmpty()) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Select the tags to delete."));
+        }
+        for (String tag : selected) if (!Tag.valid(tag)) return Future.failedFuture(invalidTag(tag));
+        return authorize(ctx, Role.WRITE, "repo:write").compose(a -> {
+            var actor = new ManifestService.Actor(a.repository(), ApiAuth.identity(ctx), Http.clientIp(ctx));
+            Future<Boolean> deleted = Future.succeededFuture();
+            for (String tag : selected) deleted = deleted.compose(v -> tags.delete(actor, tag));
+            return deleted.map("?tab=tags&done=tag");
+        });
+    }
+
+    private static BerthException invalidTag(String name) {
+        return new BerthException(ErrorCode.INVALID_REQUEST,
+                "Invalid tag name “" + name + "”: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -");
+    }
+
+    /** A {@code page} parameter: 1 unless it is a positive number. */
+    private static int pageNumber(String value) {
+        try {
+            return value == null ? 1 : Math.max(1, Math.min(Integer.parseInt(value), 1_000_000));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** A date-time picker's value (UTC) as epoch seconds; empty means no expiration. */

@@ -5,6 +5,8 @@ import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SessionApi;
+import io.berth.registry.build.BuildService;
+import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
@@ -17,6 +19,7 @@ import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.TeamService;
 import io.berth.registry.content.TagService;
 import io.berth.registry.iam.UserService;
+import io.berth.registry.logs.LogService;
 import io.berth.registry.repo.RepositoryRecord;
 import io.berth.registry.repo.RepositoryService;
 import io.vertx.core.Future;
@@ -53,12 +56,13 @@ public final class UiPages {
     private final ApplicationPages applicationPages;
     private final AccountPages accountPages;
     private final SuperuserPages superuserPages;
+    private final LogPages logPages;
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
-                   SuperuserService superusers, io.berth.registry.build.BuildService builds,
-                   ApplicationService applications) {
+                   SuperuserService superusers, BuildService builds, LogService logs,
+                   UserFileService files, ApplicationService applications) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -67,13 +71,15 @@ public final class UiPages {
         this.accounts = accounts;
         this.repositories = repositories;
         this.pages = new Pages(vertx, config, auth);
-        this.repositoryPages = new RepositoryPages(pages, config, repositories, organizations, tags, permissions, builds);
+        this.logPages = new LogPages(pages, logs, config.usageLog());
+        this.repositoryPages = new RepositoryPages(pages, config, auth, repositories, organizations, tags, permissions,
+                builds, files, logs, logPages);
         this.organizationPages = new OrganizationPages(pages, config, organizations, teams, robots, repositories,
                 permissions, applications, namespaces);
         this.teamPages = new TeamPages(pages, teams, permissions, repositories);
         this.robotPages = new RobotPages(pages, robots, permissions, repositories);
         this.applicationPages = new ApplicationPages(pages, config, applications);
-        this.accountPages = new AccountPages(pages, auth, users, namespaces);
+        this.accountPages = new AccountPages(pages, auth, users, namespaces, organizations, robots, applications);
         this.superuserPages = new SuperuserPages(pages, superusers);
     }
 
@@ -83,11 +89,19 @@ public final class UiPages {
         root.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
 
         Router router = Router.router(vertx);
+        router.route().handler(Pages::startTimer);
         router.route().failureHandler(pages::failure);
+        // Start New Build streams its upload: mounted before the body handler and its limit
+        repositoryPages.mountStreamed(router, auth::handleSessionCsrfInBody);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route().handler(auth::handleSession);
         router.get("/").handler(this::landing);
-        router.get("/signin").handler(ctx -> pages.render(ctx, 200, "signin", signinModel(null, "")));
+        router.get("/signin").handler(ctx -> {
+            var model = signinModel(null, "");
+            // after a conversion: the account is an organization now, administered by the user it named
+            model.put("converted", ctx.request().getParam("converted"));
+            pages.render(ctx, 200, "signin", model);
+        });
         router.post("/signin").handler(this::signin);
         router.get("/signup").handler(ctx -> signupForm(ctx, 200, null, "", ""));
         router.post("/signup").handler(this::signup);
@@ -100,6 +114,7 @@ public final class UiPages {
         robotPages.mount(router);
         applicationPages.mount(router);
         accountPages.mount(router);
+        logPages.mount(router);
         if (config.featureSuperUsers()) superuserPages.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found")));
         root.route("/*").subRouter(router);

@@ -23,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Organization OAuth applications (CRUD, secret reset) and tokens minted under them. */
+/**
+ * Organization OAuth applications (CRUD, secret reset) and tokens minted under them; a user's authorized applications
+ * ({@code /api/v1/user/authorizations}).
+ */
 class ApplicationApiIT {
     static TestServer server;
     static RegistryHttp http;
@@ -227,5 +230,47 @@ class ApplicationApiIT {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":")).build());
         assertEquals(400, malformed.statusCode());
         assertEquals("Malformed JSON body", new JsonObject(malformed.body()).getString("message"));
+    }
+
+    @Test
+    void aUserSeesAndRevokesTheApplicationsItAuthorized() {
+        var app = call("POST", "/api/v1/organization/acme/applications", alice, new JsonObject().put("name", "granted")
+                .put("redirect_uri", "https://granted.example/cb").put("application_uri", "https://granted.example/"));
+        String clientId = new JsonObject(app.body()).getString("client_id");
+        var minted = new JsonObject(call("POST", "/api/v1/organization/acme/applications/" + clientId + "/tokens", alice,
+                new JsonObject().put("name", "ci").put("scope", "user:read repo:read")).body());
+        String token = minted.getString("token");
+        String uuid = minted.getString("uuid");
+
+        var list = call("GET", "/api/v1/user/authorizations", alice, null);
+        assertEquals(200, list.statusCode(), list.body());
+        var grant = new JsonObject(list.body()).getJsonArray("authorizations").stream().map(o -> (JsonObject) o)
+                .filter(o -> o.getString("uuid").equals(uuid)).findFirst().orElseThrow();
+        var application = grant.getJsonObject("application");
+        assertEquals("granted", application.getString("name"));
+        assertEquals("https://granted.example/", application.getString("url"));
+        assertEquals("acme", application.getJsonObject("organization").getString("name"));
+        assertEquals("app", application.getJsonObject("avatar").getString("kind"));
+        assertEquals(List.of("repo:read", "user:read"), grant.getJsonArray("scopes").stream()
+                .map(o -> ((JsonObject) o).getString("scope")).toList());
+        assertFalse(grant.getJsonArray("scopes").getJsonObject(0).getBoolean("dangerous"));
+        assertEquals(grant, new JsonObject(call("GET", "/api/v1/user/authorizations/" + uuid, alice, null).body()));
+
+        String bob = db.oauthToken("bob");
+        assertEquals(404, call("GET", "/api/v1/user/authorizations/" + uuid, bob, null).statusCode(), "not bob's");
+        assertEquals(404, call("DELETE", "/api/v1/user/authorizations/" + uuid, bob, null).statusCode());
+        assertEquals(401, call("GET", "/api/v1/user/authorizations", null, null).statusCode());
+        assertEquals(403, call("GET", "/api/v1/user/authorizations", token, null).statusCode(), "needs user:admin");
+        assertEquals(200, call("GET", "/api/v1/user/", token, null).statusCode());
+
+        assertEquals(204, call("DELETE", "/api/v1/user/authorizations/" + uuid, alice, null).statusCode());
+        assertEquals(401, call("GET", "/api/v1/user/", token, null).statusCode(), "a revoked grant stops at once");
+        assertEquals(404, call("GET", "/api/v1/user/authorizations/" + uuid, alice, null).statusCode());
+        assertEquals(404, call("DELETE", "/api/v1/user/authorizations/not-a-uuid", alice, null).statusCode());
+        db.flushUsageLog();
+        assertEquals(1, db.query("""
+                SELECT 1 FROM usage_log l JOIN account a ON a.id = l.namespace_id
+                WHERE l.kind = 'revoke_oauth_api_token' AND a.username = 'acme' AND l.metadata->>'oauth_token_uuid' = $1""",
+                Tuple.of(uuid)).size());
     }
 }

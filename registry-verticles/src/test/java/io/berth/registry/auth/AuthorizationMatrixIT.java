@@ -183,6 +183,63 @@ class AuthorizationMatrixIT {
         assertEquals(40, lines.size());
     }
 
+    /**
+     * Whom the entity search ({@code GET /api/v1/entities/<prefix>?namespace=<ns>&includeTeams=true}) shows a
+     * namespace's robots and teams: robots are {@code owner+ci} and {@code corp+deploy}, teams {@code corp}'s builders
+     * and devs. {@code 401}: refused outright. Users are found by everyone signed in.
+     */
+    static final String ENTITIES = """
+            principal  namespace  users robots teams
+            anonymous  owner      401   -      -
+            anonymous  corp       401   -      -
+            owner      owner      y     y      -
+            owner      corp       y     -      -
+            member     owner      y     -      -
+            member     corp       y     y      y
+            creator    corp       y     y      y
+            orgadmin   owner      y     -      -
+            orgadmin   corp       y     y      y
+            stranger   owner      y     -      -
+            stranger   corp       y     -      -
+            superuser  owner      y     -      -
+            superuser  corp       y     -      -
+            scoped     owner      y     -      -
+            """;
+
+    @Test
+    void theEntitySearchShowsRobotsAndTeamsExactlyAsTheTableSays() {
+        List<String> mismatches = new ArrayList<>();
+        for (String line : ENTITIES.lines().skip(1).toList()) {
+            String[] f = line.trim().split("\\s+");
+            Principal p = principals.get(f[0]);
+            String ns = f[1];
+            // the robot's short name, its full name, a team and a user: each prefix finds at most that one
+            var robotShort = entities(p, (ns.equals("owner") ? "c" : "dep") + "?namespace=" + ns + "&includeTeams=true");
+            if (f[2].equals("401")) {
+                if (robotShort != null) mismatches.add(line.trim() + " :: expected 401");
+                continue;
+            }
+            String robot = ns.equals("owner") ? "owner+ci" : "corp+deploy";
+            var robotFull = entities(p, robot.replace("+", "%2B") + "?namespace=" + ns);
+            var teams = entities(p, "d?namespace=" + ns + "&includeTeams=true");
+            var users = entities(p, "strang?namespace=" + ns);
+            check(mismatches, line, "users", f[2], users != null && users.contains("stranger"));
+            check(mismatches, line, "robots (short name)", f[3], robotShort != null && robotShort.contains(robot));
+            check(mismatches, line, "robots (full name)", f[3], robotFull != null && robotFull.contains(robot));
+            check(mismatches, line, "teams", f[4], teams != null && teams.contains("devs"));
+        }
+        assertTrue(mismatches.isEmpty(), "entity search mismatches:\n" + String.join("\n", mismatches));
+    }
+
+    /** The names the entity search finds, or null when it refuses with 401. */
+    static List<String> entities(Principal p, String prefixAndQuery) {
+        var r = http.api("GET", "/entities/" + prefixAndQuery, p.apiToken(), null);
+        if (r.statusCode() == 401) return null;
+        assertEquals(200, r.statusCode(), r.body());
+        return new JsonObject(r.body()).getJsonArray("results").stream()
+                .map(o -> ((JsonObject) o).getString("name")).toList();
+    }
+
     /** Records a mismatch; {@code actual} null means the refusal had the wrong status (already described). */
     static void check(List<String> mismatches, String row, String action, String expected, Boolean actual) {
         boolean allowed = expected.equals("y");

@@ -243,6 +243,13 @@ class LogCompletenessIT {
         rows.add(new Row(HttpMethod.DELETE, apps + "/0123456789abcdefghij/tokens/0b4c2b44-0000-4000-8000-000000000000",
                 () -> json("DELETE", apps + "/" + state.get("clientId") + "/tokens/" + state.get("tokenUuid"), api(),
                         new JsonObject()), "revoke_oauth_api_token", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/user/authorizations/0b4c2b44-0000-4000-8000-000000000000", () -> {
+            var minted = json("POST", apps + "/" + state.get("clientId") + "/tokens", api(), new JsonObject()
+                    .put("name", "granted").put("scope", "repo:read"));
+            assertEquals(200, minted.statusCode(), minted.body());
+            return json("DELETE", "/api/v1/user/authorizations/" + new JsonObject(minted.body()).getString("uuid"),
+                    api(), new JsonObject());
+        }, "revoke_oauth_api_token", null));
         rows.add(new Row(HttpMethod.DELETE, apps + "/0123456789abcdefghij", () -> json("DELETE",
                 apps + "/" + state.get("clientId"), api(), new JsonObject()), "delete_application", null));
         rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/acme", () -> json("DELETE",

@@ -103,6 +103,28 @@ public final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
+    /**
+     * A multipart form post (the Start New Build form's): the fields in order, then, unless {@code fileName} is
+     * null, one file part named {@code fileField}.
+     */
+    public HttpResponse<String> postMultipart(String path, Map<String, String> fields, String fileField,
+                                              String fileName, byte[] content) {
+        String boundary = "berth-test-" + java.util.UUID.randomUUID();
+        var body = new java.io.ByteArrayOutputStream();
+        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        if (fileName != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField
+                    + "\"; filename=\"" + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(content);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
     /** The hidden fields of the first form of a page (the consent page's), by name. */
     public static Map<String, String> hiddenFields(String html) {
         var fields = new LinkedHashMap<String, String>();

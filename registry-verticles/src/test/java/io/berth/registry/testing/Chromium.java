@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,6 +30,7 @@ public final class Chromium implements AutoCloseable {
     private static final Path BROWSER = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final long MAX_PAGE_WEIGHT = 300 * 1024;
 
     private final WebDriver driver;
     private final String baseUrl;
@@ -54,7 +56,11 @@ public final class Chromium implements AutoCloseable {
                     "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
                     "--window-size=1280,900");
             var service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-            return new Chromium(new ChromeDriver(service, options), server.baseUrl(), profile);
+            var driver = new ChromeDriver(service, options);
+            // every page is weighed as a first visit would load it
+            driver.executeCdpCommand("Network.enable", Map.of());
+            driver.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
+            return new Chromium(driver, server.baseUrl(), profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,6 +70,7 @@ public final class Chromium implements AutoCloseable {
 
     public void go(String path) {
         driver.get(baseUrl + path);
+        checkWeight();
     }
 
     public String path() {
@@ -82,11 +89,34 @@ public final class Chromium implements AutoCloseable {
         new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
                 .until(d -> Boolean.TRUE.equals(js.executeScript(
                         "return window.berthOldPage === undefined && document.readyState === 'complete';")));
+        checkWeight();
+    }
+
+    /**
+     * The bytes the current page loaded, uncompressed: the document and its assets (style sheets, scripts, images,
+     * fonts); htmx's later fetches are not part of loading the page.
+     */
+    public long pageWeight() {
+        return ((Number) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("""
+                const loaded = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')
+                    .filter(r => r.initiatorType !== 'xmlhttprequest' && r.initiatorType !== 'fetch'));
+                return loaded.reduce((sum, e) => sum + e.decodedBodySize, 0);""")).longValue();
+    }
+
+    /** Issue #6's budget: no page loads more than 300 KB; every page a browser test visits is held to it. */
+    private void checkWeight() {
+        long weight = pageWeight();
+        if (weight > MAX_PAGE_WEIGHT) fail(path() + " loaded " + weight + " bytes; a page may load at most " + MAX_PAGE_WEIGHT);
     }
 
     /** Waits until the element shows the text (htmx swaps and redirects land asynchronously). */
     public WebElement waitForText(String css, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(10))
+        return waitForText(css, text, Duration.ofSeconds(10));
+    }
+
+    /** The same for at most {@code max} (a build's phase, which htmx refreshes while the build runs). */
+    public WebElement waitForText(String css, String text, Duration max) {
+        new WebDriverWait(driver, max)
                 .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
         return find(css);
     }

@@ -64,6 +64,23 @@ public final class Images {
         assertEquals(201, put.statusCode(), put.body());
     }
 
+    /**
+     * A one-layer image pushed into {@code repository} (of {@code user}, password user + "-password") as {@code tags[0]},
+     * then the other tags pointed at it, one after another, through the tag API as Quay's UI does.
+     */
+    public static Image pushTagged(TestServer server, String user, String repository, List<String> tags) {
+        var http = new RegistryHttp(server);
+        String token = http.token(user, user + "-password", "repository:" + repository + ":pull,push");
+        var image = image(Map.of(), "one layer".getBytes(StandardCharsets.UTF_8));
+        push(http, repository, token, tags.getFirst(), image);
+        String api = server.oauthToken(user);
+        for (String tag : tags.subList(1, tags.size())) {
+            RegistryHttp.ok(http.api("PUT", "/repository/" + repository + "/tag/" + tag, api,
+                    new JsonObject().put("manifest_digest", image.digest())));
+        }
+        return image;
+    }
+
     /** Pulls {@code reference} and every blob of the image, asserting the bytes and their digests. */
     public static void assertPulls(RegistryHttp http, String repository, String token, String reference, Image image) {
         var manifest = new ManifestClient(http).get(token, repository, reference, MediaTypes.OCI_MANIFEST);

@@ -120,7 +120,7 @@ class RepositoryPagesIT extends BrowserTestBase {
         assertTrue(browser.driver().findElements(By.xpath(row("v2"))).isEmpty(), "v2 is deleted");
 
         browser.go("/repository/alice/app?tab=history");
-        assertEquals("Information Tags Tag History Builds Settings", browser.find("nav.tabs").getText().replace('\n', ' '));
+        assertEquals("Information Tags Tag History Builds Usage Logs Settings", browser.find("nav.tabs").getText().replace('\n', ' '));
         assertTrue(browser.find("ol.history").getText().contains("v2"));
         WebElement revert = browser.driver().findElement(By.xpath("//button[starts-with(normalize-space(), 'Revert v2')]"));
         browser.screenshot("repo-05-tag-history");
