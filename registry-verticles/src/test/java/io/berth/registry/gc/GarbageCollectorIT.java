@@ -338,7 +338,7 @@ class GarbageCollectorIT {
             assertEquals(202, new ManifestClient(nodeHttp).delete(token, "bea/app", "v").statusCode());
 
             Path file = node.storedBlob(a.layerDigests().get(0));
-            Poll.until(node.vertx(), Duration.ofSeconds(60), "a background pass reclaims " + file,
+            Poll.until(Duration.ofSeconds(60), "a background pass reclaims " + file,
                     () -> !Files.exists(file));
         }
     }

@@ -7,6 +7,7 @@ import io.berth.registry.logs.LogPartitionRepository;
 import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.Images;
+import io.berth.registry.testing.Poll;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -250,11 +251,8 @@ class UsageLogPagesIT extends BrowserTestBase {
     @Test
     @Order(9)
     void theUserAndTheOrganizationHaveTheirOwnLogs() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!fixtures.logKinds("alice").contains("export_logs_success")) {
-            assertTrue(System.nanoTime() < deadline, "the export's outcome is not logged");
-            Thread.sleep(100);
-        }
+        Poll.until(Duration.ofSeconds(60), "the export's outcome is logged",
+                () -> fixtures.logKinds("alice").contains("export_logs_success"));
         browser.go("/user/settings");
         browser.clickAndLoad(browser.find("#usage-logs-link"));
         assertEquals("/user/logs", browser.path());
