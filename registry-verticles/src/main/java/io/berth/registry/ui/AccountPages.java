@@ -28,7 +28,7 @@ import java.util.Set;
 
 /**
  * The user's own pages, Quay's tabs: User Settings (e-mail, password, time machine, account type, deleting the
- * account), Robot Accounts (with the shared credentials page) and Authorized Applications. As on /api/v1, changes to
+ * account), Robot Accounts (each robot's page is {@link RobotPages}) and Authorized Applications. As on /api/v1, changes to
  * the account itself need a fresh login; the services validate, check permissions and write the usage log.
  */
 final class AccountPages {
@@ -59,8 +59,6 @@ final class AccountPages {
     void mount(Router router) {
         router.get("/user/settings").handler(ctx -> show(ctx, 200, null));
         router.post("/user/settings").handler(this::change);
-        router.get("/user/settings/robots/:robot").handler(this::robot);
-        router.post("/user/settings/robots/:robot").handler(this::regenerate);
     }
 
     private void show(RoutingContext ctx, int status, String error) {
@@ -201,25 +199,6 @@ final class AccountPages {
                     show(ctx, 400, err instanceof BerthException e && e.code() == ErrorCode.FRESH_LOGIN_REQUIRED
                             ? "Sign out and sign in again to change this: it needs a recent sign-in." : message);
                 }));
-    }
-
-    /** The credentials page of one of the user's robots (shared with organizations' robots). */
-    private void robot(RoutingContext ctx) {
-        Identity who = ApiAuth.identity(ctx);
-        if (who.anonymous()) {
-            Pages.redirect(ctx, "/signin");
-            return;
-        }
-        robots.credentials(new RobotService.Owner(who, null), ctx.pathParam("robot"))
-                .onSuccess(c -> pages.render(ctx, 200, "robot", RobotPage.model(ctx, c)))
-                .onFailure(ctx::fail);
-    }
-
-    private void regenerate(RoutingContext ctx) {
-        String shortName = ctx.pathParam("robot");
-        robots.regenerate(new RobotService.Owner(ApiAuth.identity(ctx), null), shortName, Http.clientIp(ctx))
-                .onSuccess(v -> Pages.redirect(ctx, "/user/settings/robots/" + shortName + "?regenerated"))
-                .onFailure(ctx::fail);
     }
 
     /** The chosen time-machine window; anything but a whole number of seconds is refused like an unknown option. */

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A robot account of an organization, for its admins: the credentials dialog (every format Quay offers), Regenerate
- * Token, and the robot's role on each of the organization's repositories, set in bulk in one form.
+ * A robot account's page, for an organization's admins or the user who owns it: the credentials dialog (every format
+ * Quay offers), Regenerate Token, and the robot's role on each of the namespace's repositories, set in bulk in one form.
  */
 final class RobotPages {
     /** The bulk form's choices; "none" removes the robot's permission. */
@@ -43,20 +43,41 @@ final class RobotPages {
     void mount(Router router) {
         router.get("/organization/:org/robots/:robot").handler(this::show);
         router.post("/organization/:org/robots/:robot").handler(this::change);
+        router.get("/user/settings/robots/:robot").handler(this::show);
+        router.post("/user/settings/robots/:robot").handler(this::change);
+    }
+
+    /** The robot's owner: the organization in the path, or else the signed-in user. */
+    private static RobotService.Owner owner(RoutingContext ctx) {
+        return new RobotService.Owner(ApiAuth.identity(ctx), ctx.pathParam("org"));
+    }
+
+    private static String namespace(RobotService.Owner owner) {
+        return owner.organization() != null ? owner.organization() : owner.caller().username();
+    }
+
+    private static String path(RobotService.Owner owner, String shortName) {
+        return (owner.organization() != null ? "/organization/" + owner.organization() : "/user/settings")
+                + "/robots/" + shortName;
     }
 
     private void show(RoutingContext ctx) {
-        Identity who = ApiAuth.identity(ctx);
-        String org = ctx.pathParam("org");
-        var owner = new RobotService.Owner(who, org);
+        var owner = owner(ctx);
+        if (owner.caller().anonymous()) {
+            Pages.redirect(ctx, "/signin");
+            return;
+        }
+        String namespace = namespace(owner);
         String shortName = ctx.pathParam("robot");
         robots.credentials(owner, shortName).compose(c -> Future.all(robots.get(owner, shortName),
-                current(owner, shortName), OrganizationPages.repositoryNames(repositories, who, org)).map(loaded -> {
+                current(owner, shortName), OrganizationPages.repositoryNames(repositories, owner.caller(), namespace))
+                .map(loaded -> {
             Map<String, String> roles = loaded.resultAt(1);
             List<String> names = loaded.resultAt(2);
             var model = new HashMap<String, Object>();
             model.put("title", c.getString("name"));
-            model.put("org", org);
+            model.put("org", owner.organization());
+            model.put("namespace", namespace);
             model.put("robot", c.getString("name"));
             model.put("description", loaded.<RobotService.View>resultAt(0).robot().description());
             model.put("token", c.getString("token"));
@@ -79,17 +100,15 @@ final class RobotPages {
         return robots.permissions(owner, shortName).map(grants -> {
             var out = new LinkedHashMap<String, String>();
             for (PermissionRepository.RepositoryGrant g : grants) {
-                if (g.namespace().equals(owner.organization())) out.put(g.repository(), g.role().apiName());
+                if (g.namespace().equals(namespace(owner))) out.put(g.repository(), g.role().apiName());
             }
             return out;
         });
     }
 
     private void change(RoutingContext ctx) {
-        Identity who = ApiAuth.identity(ctx);
-        String org = ctx.pathParam("org");
+        var owner = owner(ctx);
         String shortName = ctx.pathParam("robot");
-        var owner = new RobotService.Owner(who, org);
         String ip = Http.clientIp(ctx);
         String action = Pages.form(ctx, "action");
         Future<String> done = switch (action) {
@@ -97,7 +116,7 @@ final class RobotPages {
             case "permissions" -> savePermissions(ctx, owner, shortName, ip).map("permissions");
             default -> Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action"));
         };
-        done.onSuccess(notice -> Pages.redirect(ctx, "/organization/" + org + "/robots/" + shortName + "?done=" + notice))
+        done.onSuccess(notice -> Pages.redirect(ctx, path(owner, shortName) + "?done=" + notice))
                 .onFailure(err -> Pages.rejectForm(ctx, err, action, () -> show(ctx)));
     }
 
@@ -118,7 +137,7 @@ final class RobotPages {
             }
         }
         Identity who = owner.caller();
-        String org = owner.organization();
+        String namespace = namespace(owner);
         return robots.get(owner, shortName).compose(view -> current(owner, shortName).compose(roles -> {
             String robot = view.robot().name();
             var writes = new ArrayList<Future<?>>();
@@ -126,7 +145,7 @@ final class RobotPages {
                 String name = names.get(i);
                 String choice = choices.get(i);
                 if (choice.equals(roles.getOrDefault(name, "none"))) continue;
-                writes.add(OrganizationPages.administeredRepository(repositories, who, org, name).compose(repo ->
+                writes.add(OrganizationPages.administeredRepository(repositories, who, namespace, name).compose(repo ->
                         choice.equals("none") ? permissions.deleteAccountRole(who, repo, robot, ip)
                                 : permissions.setAccountRole(who, repo, robot, choice, ip).mapEmpty()));
             }

@@ -163,11 +163,23 @@ class AccountPagesIT extends BrowserTestBase {
         http.token("rob+deployer", token);
         browser.screenshot("account-04-robot-credentials");
 
-        browser.clickAndLoad(browser.find("main form button[type=submit]"));
+        browser.clickAndLoad(browser.find("form.regenerate button"));
         browser.waitForText(".notice", "A new token was generated");
         String regenerated = browser.find("#cred-token").getAttribute("textContent").trim();
         assertNotEquals(token, regenerated);
         http.token("rob+deployer", regenerated);
+
+        ok(http.api("POST", "/repository", server.oauthToken("rob"), new JsonObject().put("repository", "site")
+                .put("visibility", "private").put("description", "")));
+        browser.go("/user/settings/robots/deployer");
+        browser.waitForText("#granted", "0 repositories of rob");
+        new Select(browser.find("select[data-repository=site]")).selectByVisibleText("Write");
+        browser.clickAndLoad(browser.find("form.robot-permissions button[type=submit]"));
+        browser.waitForText("#notice", "Permissions saved");
+        browser.waitForText("#granted", "1 repository of rob");
+        var perm = RegistryHttp.json(ok(http.api("GET", "/repository/rob/site/permissions/user/rob+deployer",
+                server.oauthToken("rob"), null)));
+        assertEquals("write", perm.getString("role"));
 
         browser.clickAndLoad(browser.driver().findElement(By.linkText("← Robot Accounts")));
         var row = browser.find("table.robots tbody tr");
@@ -259,7 +271,7 @@ class AccountPagesIT extends BrowserTestBase {
         browser.clickAndLoad(browser.find("main button[type=submit]"));
         browser.waitForText("#form-error", "Invalid");
         signIn("boss");
-        browser.go("/organization/conv");
+        browser.go("/organization/conv?tab=teams");
         browser.waitForText("h1", "conv organization");
         assertTrue(browser.find("table.teams").getText().contains("owners"), browser.find("table.teams").getText());
     }
