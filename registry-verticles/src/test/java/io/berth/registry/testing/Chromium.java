@@ -135,6 +135,12 @@ public final class Chromium implements AutoCloseable {
                 "return document.documentElement.scrollWidth;");
     }
 
+    /** Scrolls the element into the middle of the window, so a screenshot shows it. */
+    public void scrollIntoView(WebElement element) {
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "arguments[0].scrollIntoView({block: 'center'});", element);
+    }
+
     public void screenshot(String name) {
         try {
             Files.createDirectories(SHOTS);

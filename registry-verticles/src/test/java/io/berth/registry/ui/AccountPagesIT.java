@@ -54,11 +54,6 @@ class AccountPagesIT extends BrowserTestBase {
                 value);
     }
 
-    static void scrollTo(String css) {
-        ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].scrollIntoView({block: 'center'});",
-                browser.find(css));
-    }
-
     @Test
     void changeEmailAndPasswordThenDeleteTheAccount() {
         signIn("carol");
@@ -254,7 +249,7 @@ class AccountPagesIT extends BrowserTestBase {
         assertTrue(browser.driver().findElements(By.id("convert-blocked")).isEmpty());
         submit("form.convert", "admin-user", "boss", "admin-password", "wrong-password");
         assertRefusedInline("The admin user credentials are not valid");
-        scrollTo("form.convert");
+        browser.scrollIntoView(browser.find("form.convert"));
         browser.screenshot("account-07-account-type");
 
         browser.find("#admin-user").sendKeys("bo");
@@ -287,7 +282,7 @@ class AccountPagesIT extends BrowserTestBase {
         browser.find("#confirm").sendKeys("solo");
         browser.clickAndLoad(browser.find("form.delete button"));
         assertRefusedInline("Cannot delete solo as you are the only admin for organizations: soloworks");
-        scrollTo("form.delete");
+        browser.scrollIntoView(browser.find("form.delete"));
         browser.screenshot("account-08-delete-refused");
 
         ok(http.api("PUT", "/organization/soloworks/team/owners/members/helper", solo, null));

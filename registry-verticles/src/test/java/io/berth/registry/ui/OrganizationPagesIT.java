@@ -249,7 +249,7 @@ class OrganizationPagesIT extends BrowserTestBase {
         browser.waitForText("#granted", "2 repositories");
         assertEquals("read", role("app"));
         assertEquals("admin", role("web"));
-        scrollTo("form.robot-permissions");
+        browser.scrollIntoView(browser.find("form.robot-permissions"));
         browser.screenshot("org-07-robot-permissions");
         browser.go("/repository/acme/web?tab=settings");
         assertTrue(browser.find("table.perms").getText().contains("acme+ci"));
@@ -328,11 +328,6 @@ class OrganizationPagesIT extends BrowserTestBase {
         ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
                 "var s = document.querySelector(arguments[0]); s.options[s.selectedIndex].value = arguments[1];",
                 css, value);
-    }
-
-    static void scrollTo(String css) {
-        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
-                "document.querySelector(arguments[0]).scrollIntoView()", css);
     }
 
     /** The HTTP status of the page shown, from the browser's navigation timing. */

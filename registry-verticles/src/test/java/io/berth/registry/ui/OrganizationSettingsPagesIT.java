@@ -15,7 +15,6 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.util.Map;
 
-import static io.berth.registry.ui.OrganizationPagesIT.scrollTo;
 import static io.berth.registry.ui.OrganizationPagesIT.setOptionValue;
 import static io.berth.registry.ui.OrganizationPagesIT.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -298,7 +297,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         browser.waitForText("#no-applications", "No OAuth applications");
 
         browser.go("/organization/globex?tab=settings");
-        scrollTo("form.delete-org");
+        browser.scrollIntoView(browser.find("form.delete-org"));
         browser.find("#confirm").sendKeys("globe");
         browser.clickAndLoad(browser.find("form.delete-org button"));
         browser.waitForText("#form-error", "Type globex exactly");

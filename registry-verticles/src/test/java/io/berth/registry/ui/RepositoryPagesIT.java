@@ -15,6 +15,11 @@ import org.openqa.selenium.support.ui.Select;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import static io.berth.registry.ui.UiSteps.addTag;
+import static io.berth.registry.ui.UiSteps.deleteTag;
+import static io.berth.registry.ui.UiSteps.setExpiration;
+import static io.berth.registry.ui.UiSteps.tagRow;
+import static io.berth.registry.ui.UiSteps.tagShown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,10 +119,9 @@ class RepositoryPagesIT extends BrowserTestBase {
         String shown = inAWeek.toString().replace('T', ' ') + " UTC";
         assertTrue(tagRow("v2").getText().contains(shown), tagRow("v2").getText() + " lacks " + shown);
 
-        openGear("v2");
-        browser.clickAndLoad(tagRow("v2").findElement(By.cssSelector("button.danger")));
+        deleteTag("v2");
         browser.waitForText(".notice", "Saved");
-        assertTrue(browser.driver().findElements(By.xpath(row("v2"))).isEmpty(), "v2 is deleted");
+        assertTrue(!tagShown("v2"), "v2 is deleted");
 
         browser.go("/repository/alice/app?tab=history");
         assertEquals("Information Tags Tag History Builds Usage Logs Settings", browser.find("nav.tabs").getText().replace('\n', ' '));
@@ -128,34 +132,6 @@ class RepositoryPagesIT extends BrowserTestBase {
         browser.waitForText(".notice", "Saved");
         browser.go("/repository/alice/app?tab=tags");
         assertTrue(tagRow("v2").getText().contains("Never"), "the reverted tag is live again without expiration");
-    }
-
-    private static String row(String tag) {
-        return "//table[contains(@class,'tags')]//tr[.//summary[normalize-space()='" + tag + "']]";
-    }
-
-    private static WebElement tagRow(String tag) {
-        return browser.driver().findElement(By.xpath(row(tag)));
-    }
-
-    private static void openGear(String tag) {
-        WebElement details = tagRow(tag).findElement(By.tagName("details"));
-        if (details.getAttribute("open") == null) details.findElement(By.tagName("summary")).click();
-    }
-
-    private static void addTag(String on, String name, boolean move) {
-        openGear(on);
-        WebElement form = tagRow(on).findElement(By.cssSelector("form.gear input[name=target]")).findElement(By.xpath("./.."));
-        form.findElement(By.name("target")).sendKeys(name);
-        if (move) form.findElement(By.name("move")).click();
-        browser.clickAndLoad(form.findElement(By.cssSelector("button")));
-    }
-
-    private static void setExpiration(String tag, String value) {
-        openGear(tag);
-        WebElement input = tagRow(tag).findElement(By.name("expires"));
-        ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].value = arguments[1];", input, value);
-        browser.clickAndLoad(input.findElement(By.xpath("./../button")));
     }
 
     @Test

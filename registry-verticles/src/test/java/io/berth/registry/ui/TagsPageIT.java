@@ -12,6 +12,7 @@ import org.openqa.selenium.WebElement;
 
 import java.util.List;
 
+import static io.berth.registry.ui.UiSteps.tagRow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class TagsPageIT extends BrowserTestBase {
     @Order(3)
     void addingATagThatExistsOnALaterPageStillAsksToMoveIt() {
         browser.go("/repository/carol/many?tab=tags");
-        WebElement row = rowOf(tag(59));
+        WebElement row = tagRow(tag(59));
         row.findElement(By.tagName("summary")).click();
         WebElement target = row.findElement(By.name("target"));
         target.sendKeys(tag(0));
@@ -83,7 +84,7 @@ class TagsPageIT extends BrowserTestBase {
 
         browser.go("/repository/carol/many?tab=tags");
         for (String name : List.of(tag(59), tag(58), tag(57))) {
-            rowOf(name).findElement(By.cssSelector("input[type=checkbox]")).click();
+            tagRow(name).findElement(By.cssSelector("input[type=checkbox]")).click();
         }
         browser.screenshot("tags-02-selected");
         browser.clickAndLoad(browser.find("#bulk-tags button"));
@@ -102,9 +103,5 @@ class TagsPageIT extends BrowserTestBase {
 
     private static List<String> shownTags() {
         return browser.driver().findElements(By.cssSelector("table.tags tbody summary")).stream().map(WebElement::getText).toList();
-    }
-
-    private static WebElement rowOf(String tag) {
-        return browser.driver().findElement(By.xpath("//table[contains(@class,'tags')]//tr[.//summary[normalize-space()='" + tag + "']]"));
     }
 }

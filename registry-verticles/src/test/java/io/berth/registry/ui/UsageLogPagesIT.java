@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.berth.registry.testing.RegistryHttp.ok;
+import static io.berth.registry.ui.UiSteps.filterLogs;
+import static io.berth.registry.ui.UiSteps.logSentences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +87,7 @@ class UsageLogPagesIT extends BrowserTestBase {
         assertEquals("Usage Logs", browser.find("nav.tabs [aria-current=page]").getText());
         assertEquals(List.of("Create tag latest in repository alice/app", "Push latest to repository alice/app",
                 "Change the description for repository alice/app to Secret plans", "Create repository alice/app"),
-                sentences());
+                logSentences());
         assertEquals(today.minusDays(6).toString(), browser.find("#log-from").getAttribute("value"));
         assertEquals(today.toString(), browser.find("#log-to").getAttribute("value"));
         assertTrue(browser.find("ol.log-entries").getText().contains("alice"), "the performer is shown");
@@ -105,24 +107,24 @@ class UsageLogPagesIT extends BrowserTestBase {
                 "manifest_digest\nsha256:", "tag\nlatest")) {
             assertTrue(text.contains(expected), text + " lacks " + expected);
         }
-        scrollTo(entry);
+        browser.scrollIntoView(entry);
         browser.screenshot("logs-02-details");
     }
 
     @Test
     @Order(3)
     void theFilterNarrowsTheEntries() {
-        filter("latest");
-        assertEquals(List.of("Create tag latest in repository alice/app", "Push latest to repository alice/app"), sentences());
+        filterLogs("latest");
+        assertEquals(List.of("Create tag latest in repository alice/app", "Push latest to repository alice/app"), logSentences());
         assertEquals("2 of 4 entries on this page match “latest”.", browser.find("#filter-count").getText());
-        filter("set_repo_description");
-        assertEquals(List.of("Change the description for repository alice/app to Secret plans"), sentences());
-        filter("ALICE");
-        assertEquals(4, sentences().size(), "the performer matches");
-        filter("nothing like this");
+        filterLogs("set_repo_description");
+        assertEquals(List.of("Change the description for repository alice/app to Secret plans"), logSentences());
+        filterLogs("ALICE");
+        assertEquals(4, logSentences().size(), "the performer matches");
+        filterLogs("nothing like this");
         assertEquals("No entries on this page match “nothing like this”.", browser.find("#no-logs").getText());
-        filter("");
-        assertEquals(4, sentences().size());
+        filterLogs("");
+        assertEquals(4, logSentences().size());
     }
 
     @Test
@@ -163,11 +165,11 @@ class UsageLogPagesIT extends BrowserTestBase {
         browser.go(LOGS);
         assertFalse(browser.find("ol.log-entries").getText().contains("Old plans"), "older than the week shown");
         showRange(today.minusDays(12), today.minusDays(8));
-        assertEquals(List.of("Change the description for repository alice/app to Old plans"), sentences());
+        assertEquals(List.of("Change the description for repository alice/app to Old plans"), logSentences());
         assertEquals(5, browser.driver().findElements(By.cssSelector(".log-chart g.day")).size());
         assertEquals("1", browser.find(".log-chart g.day[data-day='" + old + "'] text.count").getText());
         showRange(today.minusDays(12), today);
-        assertEquals(5, sentences().size(), "both weeks");
+        assertEquals(5, logSentences().size(), "both weeks");
 
         showRange(today, today.minusDays(1));
         assertEquals("The To date is before the From date.", browser.find("#logs-error").getText());
@@ -186,18 +188,18 @@ class UsageLogPagesIT extends BrowserTestBase {
         }
         fixtures.flushUsageLog();
         browser.go(LOGS);
-        List<String> first = sentences();
+        List<String> first = logSentences();
         assertEquals(100, first.size());
         assertEquals("Change the description for repository alice/app to Plan 100", first.get(0));
         assertTrue(browser.driver().findElements(By.id("logs-first")).isEmpty());
         browser.clickAndLoad(browser.find("#logs-next"));
         assertEquals(List.of("Create tag latest in repository alice/app", "Push latest to repository alice/app",
                 "Change the description for repository alice/app to Secret plans", "Create repository alice/app"),
-                sentences());
+                logSentences());
         assertTrue(browser.driver().findElements(By.id("logs-next")).isEmpty(), "the last page");
         assertEquals(today.toString(), browser.find("#log-to").getAttribute("value"), "the range stays");
         browser.clickAndLoad(browser.find("#logs-first"));
-        assertEquals(first, sentences());
+        assertEquals(first, logSentences());
         assertEquals("104", browser.find(".log-chart g.day.today text.count").getText());
     }
 
@@ -209,7 +211,7 @@ class UsageLogPagesIT extends BrowserTestBase {
         assertFalse(browser.find("#export-destination").isDisplayed());
         export.findElement(By.tagName("summary")).click();
         browser.find("#export-destination").sendKeys("alice@example.com");
-        scrollTo(export);
+        browser.scrollIntoView(export);
         browser.screenshot("logs-03-export");
         browser.clickAndLoad(browser.find("#export-start"));
         String notice = browser.waitForText("#export-queued", "Logs export queued").getText();
@@ -257,9 +259,9 @@ class UsageLogPagesIT extends BrowserTestBase {
         browser.clickAndLoad(browser.find("#usage-logs-link"));
         assertEquals("/user/logs", browser.path());
         browser.waitForText("h1", "Usage Logs");
-        assertTrue(sentences().contains("Export usage logs to alice@example.com"), sentences().toString());
+        assertTrue(logSentences().contains("Export usage logs to alice@example.com"), logSentences().toString());
         browser.clickAndLoad(browser.find("#logs-next"));
-        assertTrue(sentences().contains("Create repository alice/app"), sentences().toString());
+        assertTrue(logSentences().contains("Create repository alice/app"), logSentences().toString());
         assertEquals("/user/settings", path(browser.find("p.back a").getAttribute("href")));
 
         browser.go("/organizations/new");
@@ -271,7 +273,7 @@ class UsageLogPagesIT extends BrowserTestBase {
         browser.go("/organization/acme/logs");
         assertEquals("Usage Logs of acme", browser.find("h1").getText());
         assertEquals("/organization/acme", path(browser.find("p.back a").getAttribute("href")));
-        assertTrue(sentences().contains("Create organization acme"), sentences().toString());
+        assertTrue(logSentences().contains("Create organization acme"), logSentences().toString());
         exportTo("bad address");
         assertEquals("Invalid callback e-mail", browser.find("#export-error").getText());
         exportTo("acme@example.com");
@@ -287,7 +289,7 @@ class UsageLogPagesIT extends BrowserTestBase {
             browser.go(LOGS);
             entry("Plan 100").findElement(By.tagName("summary")).click();
             browser.find("details.export-logs summary").click();
-            scrollTo(browser.find(".log-chart"));
+            browser.scrollIntoView(browser.find(".log-chart"));
             assertTrue(browser.scrollWidth() <= 390, "overflows 390 px: " + browser.scrollWidth());
             browser.screenshot("logs-05-narrow");
         } finally {
@@ -330,22 +332,10 @@ class UsageLogPagesIT extends BrowserTestBase {
                 .isEmpty(), "no export was queued for bob");
     }
 
-    /** The sentences of the entries shown, newest first. */
-    private static List<String> sentences() {
-        return browser.driver().findElements(By.cssSelector("ol.log-entries .sentence")).stream()
-                .map(WebElement::getText).toList();
-    }
-
     /** The first entry whose sentence contains the text. */
     private static WebElement entry(String text) {
         return browser.driver().findElement(By.xpath(
                 "//ol[contains(@class,'log-entries')]/li[.//span[@class='sentence' and contains(., '" + text + "')]]"));
-    }
-
-    private static void filter(String text) {
-        browser.find("#log-filter").clear();
-        browser.find("#log-filter").sendKeys(text);
-        browser.clickAndLoad(browser.find("#log-show"));
     }
 
     /** Sets the date inputs (typing into them depends on the browser's locale) and shows the range. */
@@ -354,10 +344,6 @@ class UsageLogPagesIT extends BrowserTestBase {
         js.executeScript("document.getElementById('log-from').value = arguments[0];"
                 + "document.getElementById('log-to').value = arguments[1];", from.toString(), to.toString());
         browser.clickAndLoad(browser.find("#log-show"));
-    }
-
-    private static void scrollTo(WebElement element) {
-        ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].scrollIntoView();", element);
     }
 
     private static void exportTo(String destination) {
