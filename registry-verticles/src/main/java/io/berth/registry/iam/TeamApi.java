@@ -87,7 +87,7 @@ public final class TeamApi {
     }
 
     private void deleteInvite(RoutingContext ctx) {
-        teams.deleteEmailInvite(ApiAuth.identity(ctx), ctx.pathParam("org"), ctx.pathParam("team"),
+        teams.cancelInvite(ApiAuth.identity(ctx), ctx.pathParam("org"), ctx.pathParam("team"),
                         ctx.pathParam("email"), Http.clientIp(ctx))
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);

@@ -195,8 +195,8 @@ public final class TeamService {
                                             invite ? Future.succeededFuture("org_delete_team_member_invite")
                                                     : removeMember(tx, who, o, team, member));
                                 })))
-                .onSuccess(kind -> usage.log(kind, o.id(), who, null, ip,
-                        new JsonObject().put("member", memberName).put("team", name)))
+                .onSuccess(kind -> usage.log(kind, o.id(), who, null, ip, kind.equals("org_delete_team_member_invite")
+                        ? withdrawn(memberName, name) : new JsonObject().put("member", memberName).put("team", name)))
                 .mapEmpty());
     }
 
@@ -214,6 +214,11 @@ public final class TeamService {
         });
     }
 
+    /** Whether e-mail addresses can be invited: only when the registry sends mail. */
+    public boolean invitesByEmail() {
+        return mailer.enabled();
+    }
+
     /** Invites an e-mail address to the team (mailing must be on; without it there is nothing to deliver). */
     public Future<OrganizationRepository.Invite> inviteEmail(Identity who, String org, String name, String email,
                                                              String ip) {
@@ -229,13 +234,26 @@ public final class TeamService {
                 }));
     }
 
-    public Future<Void> deleteEmailInvite(Identity who, String org, String name, String email, String ip) {
-        if (!mailer.enabled()) return Fail.notFound("Not Found");
+    /**
+     * Cancels a pending invitation ({@code DELETE .../invite/<email>} in Quay): of an e-mail address, or of the user
+     * so named (usernames never hold an '@'). Only the invitation goes: a user who accepted it meanwhile stays a
+     * member. It needs no mail, so invitations left from when mailing was on can still be withdrawn.
+     */
+    public Future<Void> cancelInvite(Identity who, String org, String name, String invitee, String ip) {
         return organizationService.administered(who, org).compose(o -> team(pool, o, name)
-                .compose(team -> organizations.deleteEmailInvite(pool, team.id(), email))
+                .compose(team -> invitee.contains("@") ? organizations.deleteEmailInvite(pool, team.id(), invitee)
+                        : accounts.findByUsername(pool, invitee).compose(user -> user == null
+                                ? Future.succeededFuture(false)
+                                : organizations.deleteAccountInvite(pool, team.id(), user.id())))
                 .compose(deleted -> deleted ? Future.<Void>succeededFuture() : Fail.notFound("No such invite"))
                 .onSuccess(v -> usage.log("org_delete_team_member_invite", o.id(), who, null, ip,
-                        new JsonObject().put("email", email).put("team", name))));
+                        withdrawn(invitee, name))));
+    }
+
+    /** Quay's metadata of a withdrawn invitation: the invitee as {@code email} or {@code user}, and {@code member}. */
+    private static JsonObject withdrawn(String invitee, String team) {
+        return new JsonObject().put(invitee.contains("@") ? "email" : "user", invitee).put("member", invitee)
+                .put("team", team);
     }
 
     /** Accepts an invitation: the caller joins the team. An invitation of a named user is that user's alone. */

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A team's page: its members and pending invitations (add, remove) and, for the organization's admins, the team's
- * repository permissions (set, change, remove through {@link PermissionService}). Members of the team see its
- * members only; everyone else gets a 404.
+ * A team's page: its members (add, remove), pending invitations of users and, with mailing on, of e-mail addresses
+ * (invite, cancel) and, for the organization's admins, the team's repository permissions (set, change, remove through
+ * {@link PermissionService}). Members of the team see its members only; everyone else gets a 404.
  */
 final class TeamPages {
     private final Pages pages;
@@ -57,6 +57,7 @@ final class TeamPages {
                 model.put("role", members.team().role());
                 model.put("description", members.team().description());
                 model.put("canEdit", members.canEdit());
+                model.put("emailInvites", teams.invitesByEmail());
                 model.put("members", members.members().stream().map(a -> Map.of("name", a.username(),
                         "robot", a.isRobot())).toList());
                 model.put("invites", members.invites().stream()
@@ -71,7 +72,10 @@ final class TeamPages {
                 .onFailure(err -> ctx.fail(Pages.hidden(err)));
     }
 
-    /** Members (add, remove) and the team's role on a repository of the organization (set, remove). */
+    /**
+     * Members (add, remove; an e-mail address is invited when mailing is on), invitations (cancel) and the team's role
+     * on a repository of the organization (set, remove).
+     */
     private void change(RoutingContext ctx) {
         Identity who = ApiAuth.identity(ctx);
         String org = ctx.pathParam("org");
@@ -81,8 +85,10 @@ final class TeamPages {
         String member = Pages.form(ctx, "member");
         String repository = Pages.form(ctx, "repository");
         Future<String> done = switch (action) {
-            case "add" -> teams.addMember(who, org, team, member, ip)
-                    .map(added -> added.invited() ? "invited" : "member");
+            case "add" -> member.contains("@") && teams.invitesByEmail()
+                    ? teams.inviteEmail(who, org, team, member, ip).map("invited")
+                    : teams.addMember(who, org, team, member, ip).map(added -> added.invited() ? "invited" : "member");
+            case "cancel-invite" -> cancelInvite(who, org, team, Pages.form(ctx, "invitee"), ip);
             case "remove" -> teams.removeMember(who, org, team, member, ip).map("removed");
             case "permission" -> OrganizationPages.administeredRepository(repositories, who, org, repository)
                     .compose(repo -> permissions.setTeamRole(who, repo, team, Pages.form(ctx, "role"), ip))
@@ -94,5 +100,17 @@ final class TeamPages {
         };
         done.onSuccess(notice -> Pages.redirect(ctx, "/organization/" + org + "/teams/" + team + "?done=" + notice))
                 .onFailure(err -> Pages.rejectForm(ctx, err, action, () -> show(ctx)));
+    }
+
+    /**
+     * Only an admin gets past the refusal to a missing invitation, which on this page is a stale list (accepted,
+     * declined or cancelled meanwhile), told next to the form rather than as a missing page.
+     */
+    private Future<String> cancelInvite(Identity who, String org, String team, String invitee, String ip) {
+        return teams.cancelInvite(who, org, team, invitee, ip).map("invite-cancelled").recover(err ->
+                Future.failedFuture(err instanceof BerthException e && e.code() == ErrorCode.NOT_FOUND
+                        ? new BerthException(ErrorCode.INVALID_REQUEST, invitee + " has no pending invitation to team "
+                                + team + ": it was accepted, declined or cancelled meanwhile")
+                        : err));
     }
 }

@@ -4,11 +4,11 @@ import io.berth.model.oci.MediaTypes;
 import io.berth.registry.testing.Blobs;
 import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.Fixtures;
+import io.berth.registry.testing.Invitations;
 import io.berth.registry.testing.ManifestClient;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -121,21 +121,6 @@ class LogCompletenessIT {
 
     static String bob() {
         return state.computeIfAbsent("bobToken", k -> fixtures.oauthToken("bob"));
-    }
-
-    /** The code of the newest team invitation mailed to the address. */
-    static String invitationCode(String address) {
-        var messages = mail.getReceivedMessagesForDomain(address.substring(address.indexOf('@') + 1));
-        for (int i = messages.length - 1; i >= 0; i--) {
-            try {
-                if (!messages[i].getAllRecipients()[0].toString().equals(address)) continue;
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-            var m = Pattern.compile("teaminvite/([A-Za-z0-9]+)").matcher(GreenMailUtil.getBody(messages[i]));
-            if (m.find()) return m.group(1);
-        }
-        throw new AssertionError("no invitation was mailed to " + address);
     }
 
     static String user(String name) {
@@ -286,7 +271,7 @@ class LogCompletenessIT {
                 "/api/v1/organization/crew/team/devs/members/bob", api(), new JsonObject()),
                 "org_invite_team_member", null));
         rows.add(new Row(HttpMethod.PUT, "/api/v1/teaminvite/code", () -> json("PUT",
-                "/api/v1/teaminvite/" + invitationCode("bob@example.com"), bob(), new JsonObject()),
+                "/api/v1/teaminvite/" + Invitations.code(mail, "bob@example.com"), bob(), new JsonObject()),
                 "org_team_member_invite_accepted", null));
         rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/crew/team/devs/members/bob", () -> json("DELETE",
                 "/api/v1/organization/crew/team/devs/members/bob", api(), new JsonObject()),
@@ -301,7 +286,8 @@ class LogCompletenessIT {
             String dora = user("dora");
             var invited = json("PUT", "/api/v1/organization/crew/team/devs/members/dora", api(), new JsonObject());
             assertEquals(200, invited.statusCode(), invited.body());
-            return json("DELETE", "/api/v1/teaminvite/" + invitationCode("dora@example.com"), dora, new JsonObject());
+            return json("DELETE", "/api/v1/teaminvite/" + Invitations.code(mail, "dora@example.com"), dora,
+                    new JsonObject());
         }, "org_team_member_invite_declined", null));
         rows.add(new Row(HttpMethod.PUT, "/api/v1/organization/crew/robots/bot", () -> json("PUT",
                 "/api/v1/organization/crew/robots/bot", api(), new JsonObject().put("description", "deploys")),

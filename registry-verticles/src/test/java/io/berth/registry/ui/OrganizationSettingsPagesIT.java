@@ -2,8 +2,12 @@ package io.berth.registry.ui;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.berth.registry.testing.Browser;
+import io.berth.registry.testing.Invitations;
+import io.berth.registry.testing.Poll;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,8 +17,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
+import static io.berth.registry.testing.RegistryHttp.ok;
 import static io.berth.registry.ui.OrganizationPagesIT.setOptionValue;
 import static io.berth.registry.ui.OrganizationPagesIT.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The organization page's admin tabs in headless Chromium: pending invitations on a team's page (mailing on, through
- * GreenMail), Default Permissions, Applications with Generate Token, and Settings (e-mail, time machine, delete).
+ * GreenMail; invite, cancel), Default Permissions, Applications with Generate Token, and Settings (e-mail, time
+ * machine, delete).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OrganizationSettingsPagesIT extends BrowserTestBase {
@@ -38,7 +46,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         smtp.start();
         open(Map.of("MAIL_SERVER", "127.0.0.1", "MAIL_PORT", port, "MAIL_USE_TLS", false,
                 "MAIL_DEFAULT_SENDER", "berth@example.com", "TAG_EXPIRATION_OPTIONS", java.util.List.of("0s", "1d", "1w", "2w")),
-                "alice", "carol", "eve");
+                "alice", "carol", "dave", "eve");
     }
 
     @AfterAll
@@ -61,9 +69,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         browser.clickAndLoad(browser.find("form.create-team button"));
         browser.waitForText("h1", "Team devs");
 
-        browser.find("#member").sendKeys("carol");
-        browser.clickAndLoad(browser.find("form.add-member button"));
-        browser.waitForText("#notice", "Invitation sent");
+        invite("carol");
         assertTrue(browser.find("ul.invites").getText().contains("carol"), "carol is invited, not yet a member");
         assertTrue(browser.driver().findElements(By.cssSelector("ul.members")).isEmpty());
         assertTrue(smtp.waitForIncomingEmail(30_000, 1), "the invitation is mailed");
@@ -77,6 +83,111 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
 
     @Test
     @Order(2)
+    void adminsCancelPendingInvitations() {
+        String page = "/organization/globex/teams/devs";
+        assertEquals("Add a user or robot, or invite an e-mail address", browser.find("label[for=member]").getText());
+        invite("dave");
+        invite("newcomer@example.org");
+        assertEquals(List.of("carol", "dave", "newcomer@example.org"), invitations());
+        assertEquals(List.of("globex+deployer", "carol*", "dave*", "newcomer@example.org*"), teamMembers());
+        browser.screenshot("org-settings-01b-pending-invitations");
+        browser.width(390, 844);
+        try {
+            browser.go(page);
+            assertTrue(browser.scrollWidth() <= 390, "the team page overflows 390 px: " + browser.scrollWidth());
+            browser.screenshot("org-settings-01b-pending-invitations-390px");
+        } finally {
+            browser.width(1280, 900);
+        }
+
+        var http = new RegistryHttp(server);
+        ok(http.api("PUT", "/teaminvite/" + Invitations.code(smtp, "dave@example.com"), server.oauthToken("dave"),
+                null));
+        assertEquals(404, http.api("DELETE", "/organization/globex/team/devs/invite/dave", server.oauthToken("alice"),
+                null).statusCode(), "an accepted invitation is no longer there to cancel");
+        String newcomerCode = Invitations.code(smtp, "newcomer@example.org");
+        String carolCode = Invitations.code(smtp, "carol@example.com");
+
+        // dave is a member but no admin: he sees no invitations, and his own forged cancel looks like a missing page
+        signIn("dave");
+        browser.go(page);
+        browser.waitForText("ul.members", "dave");
+        assertTrue(browser.driver().findElements(By.cssSelector("ul.invites, form.cancel-invite")).isEmpty());
+        var dave = Browser.signedIn(server, "dave", "dave-password");
+        assertEquals(404, dave.postForm(page, Map.of("_csrf_token", dave.csrfToken(), "action", "cancel-invite",
+                "invitee", "carol")).statusCode());
+        var eve = Browser.signedIn(server, "eve", "eve-password");
+        assertEquals(404, eve.postForm(page, Map.of("_csrf_token", eve.csrfToken(), "action", "cancel-invite",
+                "invitee", "carol")).statusCode());
+        assertEquals(List.of("dave", "globex+deployer", "carol*", "newcomer@example.org*"), teamMembers());
+
+        signIn("alice");
+        browser.go(page);
+        browser.clickAndLoad(cancel("newcomer@example.org"));
+        browser.waitForText("#notice", "Invitation cancelled");
+        assertEquals(List.of("carol"), invitations());
+        assertEquals(List.of("dave", "globex+deployer", "carol*"), teamMembers());
+        assertEquals(404, http.api("PUT", "/teaminvite/" + newcomerCode, server.oauthToken("eve"), null).statusCode(),
+                "a cancelled invitation cannot be accepted");
+
+        // a list gone stale (the invitation was cancelled elsewhere) says so next to the button
+        ok(http.api("DELETE", "/organization/globex/team/devs/invite/carol", server.oauthToken("alice"), null));
+        browser.clickAndLoad(cancel("carol"));
+        browser.waitForText("#form-error", "carol has no pending invitation to team devs: it was accepted");
+        assertEquals(400, status());
+        browser.screenshot("org-settings-01c-stale-invitation");
+        assertEquals(404, http.api("PUT", "/teaminvite/" + carolCode, server.oauthToken("carol"), null).statusCode());
+
+        invite("carol");
+        browser.clickAndLoad(cancel("carol"));
+        browser.waitForText("#notice", "Invitation cancelled");
+        assertTrue(browser.driver().findElements(By.cssSelector("ul.invites")).isEmpty());
+        assertEquals(List.of("dave", "globex+deployer"), teamMembers());
+        assertEquals(404, http.api("PUT", "/teaminvite/" + Invitations.code(smtp, "carol@example.com"),
+                server.oauthToken("carol"), null).statusCode(), "carol's new invitation is gone too");
+
+        Poll.until(Duration.ofSeconds(10), "the cancellations are logged", () -> withdrawals().equals(List.of(
+                "user=carol", "user=carol", "email=newcomer@example.org")));
+    }
+
+    /** Adds someone to the team through its page, expecting an invitation. */
+    private static void invite(String who) {
+        browser.find("#member").sendKeys(who);
+        browser.clickAndLoad(browser.find("form.add-member button"));
+        browser.waitForText("#notice", "Invitation sent");
+    }
+
+    /** The pending invitations the team page lists. */
+    private static List<String> invitations() {
+        return browser.driver().findElements(By.cssSelector("ul.invites > li")).stream()
+                .map(li -> li.getText().replace("Cancel invitation", "").strip()).toList();
+    }
+
+    private static org.openqa.selenium.WebElement cancel(String invitee) {
+        return browser.find("form.cancel-invite button[aria-label='Cancel the invitation of " + invitee + "']");
+    }
+
+    /** Team devs as the API lists it to an admin, pending invitations marked with '*'. */
+    private static List<String> teamMembers() {
+        var members = RegistryHttp.json(RegistryHttp.ok(new RegistryHttp(server).api("GET",
+                "/organization/globex/team/devs/members?includePending=true", server.oauthToken("alice"), null)));
+        return members.getJsonArray("members").stream().map(o -> (JsonObject) o)
+                .map(m -> m.getString("name", m.getString("email")) + (m.getBoolean("invited") ? "*" : "")).toList();
+    }
+
+    /** The invitees of globex's org_delete_team_member_invite log entries, newest first. */
+    private static List<String> withdrawals() {
+        var logs = RegistryHttp.json(RegistryHttp.ok(new RegistryHttp(server).api("GET", "/organization/globex/logs",
+                server.oauthToken("alice"), null)));
+        return logs.getJsonArray("logs").stream().map(o -> (JsonObject) o)
+                .filter(l -> l.getString("kind").equals("org_delete_team_member_invite"))
+                .map(l -> l.getJsonObject("metadata"))
+                .map(m -> m.containsKey("email") ? "email=" + m.getString("email") : "user=" + m.getString("user"))
+                .toList();
+    }
+
+    @Test
+    @Order(3)
     void defaultPermissionsAreCreatedChangedAndDeleted() {
         browser.go("/organization/globex?tab=defaults");
         browser.waitForText("#no-prototypes", "No default permissions");
@@ -141,7 +252,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void applicationsAreCreatedEditedAndDeleted() {
         browser.go("/organization/globex?tab=applications");
         browser.waitForText("#no-applications", "No OAuth applications");
@@ -190,7 +301,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void generateTokenShowsATokenThatWorksOnce() {
         browser.clickAndLoad(browser.driver().findElement(By.linkText("Deploy bot")));
         assertTrue(browser.driver().findElements(By.cssSelector("#scope-super-user")).isEmpty(),
@@ -219,7 +330,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void settingsChangeTheEmailAndTheTimeMachine() {
         browser.go("/organization/globex?tab=settings");
         browser.find("#org-email").clear();
@@ -251,7 +362,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void outsidersSeeNoneOfIt() {
         signIn("eve");
         for (String page : new String[] {"/organization/globex?tab=defaults", "/organization/globex?tab=applications",
@@ -270,7 +381,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void pagesFitAPhoneScreen() {
         signIn("alice");
         browser.width(390, 844);
@@ -287,7 +398,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void deletingTheOrganizationNeedsItsName() {
         browser.go("/organization/globex?tab=applications");
         browser.clickAndLoad(browser.driver().findElement(By.linkText("Deploy bot")));
