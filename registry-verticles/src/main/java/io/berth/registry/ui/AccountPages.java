@@ -64,7 +64,7 @@ final class AccountPages {
     private void show(RoutingContext ctx, int status, String error) {
         Identity who = ApiAuth.identity(ctx);
         if (who.anonymous()) {
-            Pages.redirect(ctx, "/signin");
+            Pages.signInFirst(ctx);
             return;
         }
         String tab = ctx.get("tab", ctx.request().getParam("tab", "settings"));

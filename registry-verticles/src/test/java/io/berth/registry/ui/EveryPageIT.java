@@ -63,7 +63,8 @@ class EveryPageIT extends BrowserTestBase {
     void everyPageFitsBothWidthsAndLabelsEveryControl() {
         var pages = Crawler.crawl(Browser.signedIn(server, "olivia", "olivia-password"),
                 List.of("/", "/repository", "/explore", "/new", "/organizations/new", "/organization/acme", "/user/settings",
-                        "/superuser", "/repository/acme/web", "/repository/olivia/tools", "/no-such-page"), MAX_PAGES);
+                        "/superuser", "/repository/acme/web", "/repository/olivia/tools", "/no-such-page",
+                        "/confirminvite?code=used-or-unknown"), MAX_PAGES);
         var problems = new ArrayList<String>();
         int checked = 0;
         for (var page : pages.entrySet()) {
