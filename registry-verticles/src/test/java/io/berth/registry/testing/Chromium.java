@@ -83,9 +83,24 @@ public final class Chromium implements AutoCloseable {
 
     /** Clicks a button or link that loads a new page, and waits until the new page has loaded. */
     public void clickAndLoad(WebElement element) {
+        load(element::click);
+    }
+
+    /** Runs a script that leaves the page (submits a form, say), and waits until the new page has loaded. */
+    public void scriptAndLoad(String script, Object... args) {
+        load(() -> ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script, args));
+    }
+
+    /** The HTTP status of the page shown. */
+    public long status() {
+        return (Long) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "return performance.getEntriesByType('navigation')[0].responseStatus;");
+    }
+
+    private void load(Runnable leave) {
         var js = (org.openqa.selenium.JavascriptExecutor) driver;
         js.executeScript("window.berthOldPage = true;");
-        element.click();
+        leave.run();
         new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
                 .until(d -> Boolean.TRUE.equals(js.executeScript(
                         "return window.berthOldPage === undefined && document.readyState === 'complete';")));

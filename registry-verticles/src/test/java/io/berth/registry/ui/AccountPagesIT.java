@@ -33,15 +33,10 @@ class AccountPagesIT extends BrowserTestBase {
         http = new RegistryHttp(server);
     }
 
-    /** The HTTP status of the page on screen. */
-    static long status() {
-        return (Long) ((JavascriptExecutor) browser.driver())
-                .executeScript("return performance.getEntriesByType('navigation')[0].responseStatus;");
-    }
 
     static void assertRefusedInline(String message) {
         browser.waitForText("#form-error", message);
-        assertEquals(400, status(), "an inline error answers 400");
+        assertEquals(400, browser.status(), "an inline error answers 400");
     }
 
     static String currentTab() {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 
 import static io.berth.registry.testing.RegistryHttp.ok;
-import static io.berth.registry.ui.OrganizationPagesIT.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +82,7 @@ class InvitePagesIT extends BrowserTestBase {
         // the code is used up: the same link, and a replayed Accept, tell so with a 404
         browser.go(path);
         browser.waitForText("#invite-invalid", "This invitation is no longer valid: it was accepted, declined or cancelled.");
-        assertEquals(404, status());
+        assertEquals(404, browser.status());
         browser.screenshot("invite-03-no-longer-valid");
         var carol = Browser.signedIn(server, "carol", "carol-password");
         assertEquals(404, carol.postForm("/confirminvite", Map.of("_csrf_token", carol.csrfToken(), "action", "accept",
@@ -109,7 +108,7 @@ class InvitePagesIT extends BrowserTestBase {
                 () -> answers().contains("org_team_member_invite_declined dave devs"));
         browser.driver().get(Invitations.link(smtp, "dave@example.com"));
         browser.waitForText("#invite-invalid", "no longer valid");
-        assertEquals(404, status());
+        assertEquals(404, browser.status());
     }
 
     @Test
@@ -120,7 +119,7 @@ class InvitePagesIT extends BrowserTestBase {
         // dave (signed in from the last test) follows eve's link: the service's refusal, and nothing of the team
         browser.driver().get(Invitations.link(smtp, "eve@example.com"));
         browser.waitForText("#form-error", "This invite is intended for user \"eve\". Please login to that account");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         assertFalse(browser.find("main").getText().contains("initech"), browser.find("main").getText());
         assertTrue(browser.driver().findElements(org.openqa.selenium.By.cssSelector("form.accept-invite")).isEmpty());
         browser.screenshot("invite-05-someone-elses");

@@ -166,7 +166,7 @@ class OrganizationPagesIT extends BrowserTestBase {
         setOptionValue("#role-builders", "owner");
         browser.clickAndLoad(browser.find("#role-builders ~ button"));
         browser.waitForText("#form-error", "Invalid role owner");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
 
         // deleting the caller's only admin team is refused by TeamService
         browser.driver().findElement(By.xpath("//tr[td//a[text()='owners']]//summary")).click();
@@ -217,7 +217,7 @@ class OrganizationPagesIT extends BrowserTestBase {
         setOptionValue("#perm-role", "superuser");
         browser.clickAndLoad(browser.find("form.add-team-permission button"));
         browser.waitForText("#form-error", "Invalid role superuser");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         setOptionValue("#perm-repository", "nope");
         browser.clickAndLoad(browser.find("form.add-team-permission button"));
         browser.waitForText("#form-error", "No repository acme/nope");
@@ -259,7 +259,7 @@ class OrganizationPagesIT extends BrowserTestBase {
         setOptionValue("select[data-repository=web]", "owner");
         browser.clickAndLoad(browser.find("form.robot-permissions button[type=submit]"));
         browser.waitForText("#form-error", "Invalid role owner");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         assertEquals("read", role("app"), "a rejected form changes nothing");
 
         browser.go("/organization/acme/robots/ci");
@@ -331,8 +331,4 @@ class OrganizationPagesIT extends BrowserTestBase {
     }
 
     /** The HTTP status of the page shown, from the browser's navigation timing. */
-    static long status() {
-        return (Long) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
-                "return performance.getEntriesByType('navigation')[0].responseStatus;");
-    }
 }

@@ -19,7 +19,6 @@ import java.util.Map;
 
 import static io.berth.registry.testing.RegistryHttp.ok;
 import static io.berth.registry.ui.OrganizationPagesIT.setOptionValue;
-import static io.berth.registry.ui.OrganizationPagesIT.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -119,7 +118,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         ok(http.api("DELETE", "/organization/globex/team/devs/invite/carol", server.oauthToken("alice"), null));
         browser.clickAndLoad(cancel("carol"));
         browser.waitForText("#form-error", "carol has no pending invitation to team devs: it was accepted");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         browser.screenshot("org-settings-01c-stale-invitation");
         assertEquals(404, http.api("PUT", "/teaminvite/" + carolCode, server.oauthToken("carol"), null).statusCode());
 
@@ -181,7 +180,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
 
         browser.clickAndLoad(browser.find("form.create-prototype button[type=submit]"));
         browser.waitForText("#form-error", "Name the user, robot or team");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         browser.find("#prototype-delegate").sendKeys("ghost");
         browser.clickAndLoad(browser.find("form.create-prototype button[type=submit]"));
         browser.waitForText("#form-error", "Missing delegate user or team");
@@ -225,7 +224,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         setOptionValue("#prototype-role-0", "owner");
         browser.clickAndLoad(browser.find("#prototype-role-0 ~ button"));
         browser.waitForText("#form-error", "Invalid role owner");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
 
         browser.clickAndLoad(browser.find("form.delete-prototype button"));
         browser.waitForText("#notice", "Default permission deleted");
@@ -241,7 +240,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         browser.find("#app-redirect").sendKeys("ftp://example.com/cb");
         browser.clickAndLoad(browser.find("form.create-application button"));
         browser.waitForText("#form-error", "Invalid redirect_uri");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         assertEquals("Deploy bot", browser.find("#app-name").getDomProperty("value"));
 
         browser.find("#app-redirect").clear();
@@ -264,7 +263,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         browser.find("#app-avatar").sendKeys("not-an-address");
         browser.clickAndLoad(browser.find("form.application-settings button"));
         browser.waitForText("#form-error", "Invalid avatar_email");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         assertEquals("Deploys everything", browser.find("#app-description").getDomProperty("value"));
         browser.find("#app-avatar").clear();
         browser.clickAndLoad(browser.find("form.application-settings button"));
@@ -289,7 +288,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
                 "super:user is for superusers");
         browser.clickAndLoad(browser.find("form.generate-token button"));
         browser.waitForText("#form-error", "Choose at least one scope");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
 
         browser.find("#scope-repo-read").click();
         browser.find("#scope-user-read").click();
@@ -317,7 +316,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         browser.find("#org-email").clear();
         browser.clickAndLoad(browser.find("form.org-email button"));
         browser.waitForText("#form-error", "Invalid email address");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         browser.find("#org-email").sendKeys("ops@globex.example");
         browser.clickAndLoad(browser.find("form.org-email button"));
         browser.waitForText("#notice", "Saved");
@@ -336,7 +335,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         setOptionValue("#tag-window", "12345");
         browser.clickAndLoad(browser.find("form.time-machine button"));
         browser.waitForText("#form-error", "Invalid tag expiration option");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         assertEquals("1 week", browser.find("#window-now").getText());
         assertTrue(browser.driver().findElements(By.id("notice")).isEmpty(), "a rejected form is not \"Saved.\"");
         browser.screenshot("org-settings-04-settings");
@@ -393,7 +392,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         browser.find("#confirm").sendKeys("globe");
         browser.clickAndLoad(browser.find("form.delete-org button"));
         browser.waitForText("#form-error", "Type globex exactly");
-        assertEquals(400, status());
+        assertEquals(400, browser.status());
         browser.find("#confirm").sendKeys("globex");
         browser.clickAndLoad(browser.find("form.delete-org button"));
         assertEquals("/repository?deleted", browser.path());
