@@ -50,7 +50,7 @@ public final class ConfigLoader {
             "FEATURE_BUILD_SUPPORT", "FEATURE_READER_BUILD_LOGS", "DEFAULT_NAMESPACE_MAXIMUM_BUILD_COUNT",
             // Berth's own keys
             "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION", "ACTION_LOG_ENABLED", "ACTION_LOG_RETENTION",
-            "CALLBACK_ALLOWED_HOSTS", "BUILD_LEASE", "BUILD_LOCAL_WORKER", "BUILD_DOCKER_HOST",
+            "CALLBACK_ALLOWED_HOSTS", "BUILD_LEASE", "BUILD_LOCAL_WORKER", "BUILD_DOCKER_HOST", "USERFILES_EXPIRATION",
             "CLUSTER_MEMBERS", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_SECRET");
 
     /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
@@ -175,7 +175,7 @@ public final class ConfigLoader {
         if (lease.toSeconds() < 3) throw new ConfigException("BUILD_LEASE must be at least 3s, got: " + lease);
         return new BerthConfig.Builds(r.bool("FEATURE_BUILD_SUPPORT", true), r.bool("FEATURE_READER_BUILD_LOGS", false),
                 max, lease, r.bool("BUILD_LOCAL_WORKER", true),
-                r.string("BUILD_DOCKER_HOST", "unix:///var/run/docker.sock"));
+                r.string("BUILD_DOCKER_HOST", "unix:///var/run/docker.sock"), r.duration("USERFILES_EXPIRATION", "1h"));
     }
 
     /** Clustered only when members are listed; then a shared secret is required. */
