@@ -34,6 +34,7 @@ public record BerthConfig(
         Duration freshLoginTimeout,
         Duration defaultTagExpiration,
         List<String> tagExpirationOptions,
+        boolean featureChangeTagExpiration,
         boolean actionLogAuditLogins,
         boolean actionLogAuditLoginFailures,
         String registryJwtIssuer,

@@ -81,6 +81,8 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofHours(1), defaults.builds().userFilesExpiration());
         assertEquals(Duration.ofDays(14), defaults.defaultTagExpiration());
         assertEquals(List.of("0s", "1d", "1w", "2w", "4w"), defaults.tagExpirationOptions());
+        assertTrue(defaults.featureChangeTagExpiration());
+        assertFalse(ConfigLoader.from(Map.of("FEATURE_CHANGE_TAG_EXPIRATION", false)).featureChangeTagExpiration());
 
         BerthConfig c = ConfigLoader.from(Map.of("PERMANENTLY_DELETE_TAGS", false, "LABELED_EXPIRATION_MINIMUM", "5m",
                 "LABEL_KEY_RESERVED_PREFIXES", List.of("com.example."), "FEATURE_GARBAGE_COLLECTION", false,
