@@ -93,6 +93,8 @@ final class AccountPages {
     private Future<Map<String, Object>> settings(Identity who, Account account, Map<String, Object> model) {
         model.put("email", account.email() == null ? "" : account.email());
         model.put("expiration", account.removedTagExpirationS());
+        model.put("window", duration(account.removedTagExpirationS()));
+        model.put("timeMachine", namespaces.tagExpirationChangeable());
         model.put("expirations", namespaces.tagExpirationOptions().stream()
                 .map(s -> Map.of("seconds", s, "label", duration(s))).toList());
         return Future.all(organizations.memberships(who), namespaces.solelyAdministered(account)).map(all -> {

@@ -161,6 +161,7 @@ final class OrganizationPages {
                             "current", seconds == account.removedTagExpirationS());
                 }).toList());
                 model.put("window", window(account.removedTagExpirationS()));
+                model.put("timeMachine", namespaces.tagExpirationChangeable());
                 yield Future.succeededFuture();
             }
         };
