@@ -127,7 +127,7 @@ function copyBySelection(text) {
       var url = "/api/v1/entities/" + encodeURIComponent(prefix) + "?namespace="
           + encodeURIComponent(input.dataset.namespace || "")
           + (input.hasAttribute("data-include-teams") ? "&includeTeams=true" : "");
-      fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      fetch(url, {credentials: "same-origin", headers: {Accept: "application/json", "X-Requested-With": "XMLHttpRequest"}})
         .then(function (r) { return r.ok ? r.json() : {results: []}; })
         .then(function (body) { if (mine === asked && document.activeElement === input) show(body.results || []); })
         .catch(function () { if (mine === asked) show([]); });

@@ -35,6 +35,7 @@ public record BerthConfig(
         Duration defaultTagExpiration,
         List<String> tagExpirationOptions,
         boolean featureChangeTagExpiration,
+        boolean browserApiCallsXhrOnly,
         boolean actionLogAuditLogins,
         boolean actionLogAuditLoginFailures,
         String registryJwtIssuer,

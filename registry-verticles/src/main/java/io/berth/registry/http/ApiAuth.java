@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Authentication for /api/v1 (quay-api.md §3.0): an OAuth bearer token, or the browser session's cookie, else
@@ -28,6 +29,8 @@ public final class ApiAuth {
     private static final String FRESH = "apiFreshLogin";
     /** Quay serves these from its web blueprint, outside the CSRF rule. */
     private static final Set<String> CSRF_EXEMPT = Set.of("/api/v1/user/initialize");
+    /** The product tokens browsers send ({@code Mozilla/5.0 (…) … Chrome/…}); registry clients send none of them. */
+    private static final Pattern BROWSER = Pattern.compile("(?i)\\b(mozilla|chrome|firefox|safari|opera|msie|edg)/\\d");
 
     private final BerthConfig config;
     private final OAuthTokens tokens;
@@ -40,7 +43,7 @@ public final class ApiAuth {
     }
 
     public void handle(RoutingContext ctx) {
-        if (refusedAsReadOnly(ctx)) return;
+        if (refusedAsReadOnly(ctx) || refusedAsBrowserNavigation(ctx)) return;
         String header = ctx.request().getHeader("Authorization");
         if (header == null) {
             withSession(ctx, true);
@@ -100,6 +103,25 @@ public final class ApiAuth {
             return true;
         }
         return false;
+    }
+
+    /**
+     * With {@code BROWSER_API_CALLS_XHR_ONLY}, as in Quay, a browser's GET must come from script
+     * ({@code X-Requested-With: XMLHttpRequest}): a link or a typed address that makes the browser render an API answer
+     * as a page is refused, against reflected-text attacks. Registry clients and scripts do not send a browser's
+     * user agent and pass.
+     */
+    private boolean refusedAsBrowserNavigation(RoutingContext ctx) {
+        var request = ctx.request();
+        if (!config.browserApiCallsXhrOnly() || request.method() != HttpMethod.GET
+                || "XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+            return false;
+        }
+        String agent = request.getHeader("User-Agent");
+        if (agent == null || !BROWSER.matcher(agent).find()) return false;
+        ctx.fail(new BerthException(ErrorCode.INVALID_REQUEST,
+                "API calls must be invoked with an X-Requested-With header if called from a browser"));
+        return true;
     }
 
     private void withSession(RoutingContext ctx, boolean checkCsrf) {

@@ -43,6 +43,27 @@ class SessionApiIT {
     }
 
     @Test
+    void aBrowsersApiGetMustComeFromScript() {
+        var browser = Browser.signedIn(server, "alice", "alice-password");
+        String chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        var navigated = browser.get("/api/v1/user/", Map.of("User-Agent", chrome));
+        assertEquals(400, navigated.statusCode(), navigated.body());
+        assertEquals("API calls must be invoked with an X-Requested-With header if called from a browser",
+                new JsonObject(navigated.body()).getString("message"));
+        var fromScript = browser.get("/api/v1/user/", Map.of("User-Agent", chrome, "X-Requested-With", "XMLHttpRequest"));
+        assertEquals(200, fromScript.statusCode(), fromScript.body());
+        for (String client : new String[]{"curl/8.5.0", "docker/27.5.1 go/go1.22.2", "containers/5.34.1 (github.com/containers/image)"}) {
+            assertEquals(200, browser.get("/api/v1/user/", Map.of("User-Agent", client)).statusCode(), client);
+        }
+        assertEquals(200, browser.json("PUT", "/api/v1/user/", givenName("Alice")).statusCode(),
+                "only GETs are guarded; writes have the CSRF rule");
+
+        try (var unguarded = TestServer.start(Map.of("BROWSER_API_CALLS_XHR_ONLY", false))) {
+            assertEquals(401, new Browser(unguarded).get("/api/v1/user/", Map.of("User-Agent", chrome)).statusCode());
+        }
+    }
+
+    @Test
     void signedInWritesNeedTheSessionsCsrfToken() {
         var browser = Browser.signedIn(server, "alice", "alice-password");
         var me = browser.get("/api/v1/user/");

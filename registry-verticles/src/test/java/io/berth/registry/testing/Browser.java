@@ -78,6 +78,13 @@ public final class Browser {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** A GET with extra headers (a browser's User-Agent, say). */
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        var request = HttpRequest.newBuilder(uri(path)).GET();
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     /** A JSON request with the CSRF token the browser holds. */
     public HttpResponse<String> json(String method, String path, JsonObject body) {
         return send(jsonRequest(method, path, body).header("X-CSRF-Token", csrf == null ? "" : csrf));

@@ -60,6 +60,10 @@ class EntityPickerIT extends BrowserTestBase {
     @Test
     void theRepositoryPermissionPickerSuggestsRobotsUsersAndTeams() {
         signIn("dora");
+        // the picker looks up from script (below); the same address opened in the browser is refused
+        browser.go("/api/v1/entities/ci?namespace=dora");
+        assertEquals(400, browser.status());
+        assertTrue(browser.pageSource().contains("X-Requested-With"), browser.pageSource());
         browser.go("/repository/dora/app?tab=settings");
         var input = browser.find("#perm-entity");
         assertEquals("combobox", input.getAttribute("role"));
