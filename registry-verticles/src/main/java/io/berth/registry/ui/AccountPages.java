@@ -169,10 +169,7 @@ final class AccountPages {
                             return "/signin?converted=" + who.username();
                         }).onComplete(p);
                 case "delete" -> {
-                    if (!Pages.form(ctx, "confirm").equals(who.username())) {
-                        throw new BerthException(ErrorCode.INVALID_REQUEST,
-                                "Type your username " + who.username() + " exactly to delete your account.");
-                    }
+                    Pages.requireTyped(ctx, who.username(), "your username " + who.username(), "your account");
                     users.find(who.username()).compose(account -> namespaces.delete(who, account, false, ip))
                             .map(v -> {
                                 auth.clearSessionCookie(ctx);

@@ -224,9 +224,7 @@ final class OrganizationPages {
                     seconds(Pages.form(ctx, "seconds"))), ip).map(base + "?tab=settings&done=time-machine");
             case "delete" -> {
                 Identity fresh = ApiAuth.requireFresh(ctx, "org:admin");
-                if (!Pages.form(ctx, "confirm").equals(org)) {
-                    throw new BerthException(ErrorCode.INVALID_REQUEST, "Type " + org + " exactly to delete the organization.");
-                }
+                Pages.requireTyped(ctx, org, org, "the organization");
                 yield namespaces.deleteOrganization(fresh, org, ip).map("/repository?deleted");
             }
             default -> throw new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action");

@@ -186,6 +186,16 @@ final class Pages {
         return value == null ? "" : value.trim();
     }
 
+    /**
+     * Refuses a deletion unless the form's {@code confirm} field holds {@code name} exactly, as the page asked;
+     * {@code typed} says what was to be typed, {@code deleted} what goes.
+     */
+    static void requireTyped(RoutingContext ctx, String name, String typed, String deleted) {
+        if (!form(ctx, "confirm").equals(name)) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Type " + typed + " exactly to delete " + deleted + ".");
+        }
+    }
+
     /** A time as pages show it (UTC); "" for none. */
     static String time(OffsetDateTime t) {
         return t == null ? "" : TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC));

@@ -399,10 +399,7 @@ final class RepositoryPages {
                         .map("?tab=settings&done=visibility");
             }
             case "delete" -> {
-                if (!Pages.form(ctx, "confirm").equals(a.repository().path())) {
-                    yield Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST,
-                            "Type " + a.repository().path() + " exactly to delete the repository."));
-                }
+                Pages.requireTyped(ctx, a.repository().path(), a.repository().path(), "the repository");
                 yield authorize(ctx, Role.ADMIN, "repo:admin")
                         .compose(w -> repositories.delete(who, w.repository(), ip)).map("/repository?deleted");
             }

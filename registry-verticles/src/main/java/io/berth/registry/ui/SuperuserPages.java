@@ -3,6 +3,7 @@ package io.berth.registry.ui;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.Account;
@@ -15,24 +16,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The superuser panel (users named in SUPER_USERS): users (create, enable or disable, delete) and organizations. */
+/**
+ * The superuser panel (users named in SUPER_USERS), Quay's users and organizations management: create users, and per
+ * user change e-mail or password, disable or enable, take ownership, delete; per organization rename, take ownership,
+ * delete. Deleting asks for the name to be typed. Superusers are listed but not managed, as the API refuses it.
+ */
 final class SuperuserPages {
     private static final int LIMIT = 200;
 
     private final Pages pages;
     private final SuperuserService superusers;
+    private final BerthConfig config;
 
-    SuperuserPages(Pages pages, SuperuserService superusers) {
+    SuperuserPages(Pages pages, SuperuserService superusers, BerthConfig config) {
         this.pages = pages;
         this.superusers = superusers;
+        this.config = config;
     }
 
     void mount(Router router) {
-        router.get("/superuser").handler(ctx -> show(ctx, 200, null, null));
+        router.get("/superuser").handler(ctx -> show(ctx, 200, null, null, null));
         router.post("/superuser").handler(this::change);
     }
 
-    private void show(RoutingContext ctx, int status, String error, Map<String, String> created) {
+    private void show(RoutingContext ctx, int status, String error, String notice, Map<String, String> created) {
         Identity who = ApiAuth.identity(ctx);
         Future.<Void>future(p -> {
             if (who.anonymous()) throw new BerthException(ErrorCode.NOT_FOUND, "Not Found");
@@ -42,11 +49,12 @@ final class SuperuserPages {
                     var model = new HashMap<String, Object>();
                     model.put("title", "Superuser panel");
                     model.put("users", all.<List<Account>>resultAt(0).stream()
-                            .map(a -> Map.of("name", a.username(), "email", a.email() == null ? "" : a.email(),
-                                    "enabled", a.enabled())).toList());
+                            .map(a -> Map.of("name", a.username(), "email", email(a), "enabled", a.enabled(),
+                                    "superuser", config.isSuperUser(a.username()))).toList());
                     model.put("organizations", all.<List<Account>>resultAt(1).stream()
-                            .map(a -> a.username()).toList());
+                            .map(a -> Map.of("name", a.username(), "email", email(a))).toList());
                     model.put("error", error);
+                    model.put("notice", notice);
                     model.put("created", created);
                     return model;
                 })
@@ -59,16 +67,58 @@ final class SuperuserPages {
         Identity who = ApiAuth.identity(ctx);
         String ip = Http.clientIp(ctx);
         String username = Pages.form(ctx, "username");
-        Future.<Map<String, String>>future(p -> {
+        String org = Pages.form(ctx, "org");
+        Future.<Outcome>future(p -> {
             switch (Pages.form(ctx, "action")) {
                 case "create" -> superusers.createUser(who, username, Pages.form(ctx, "email"), ip)
-                        .map(c -> Map.of("name", c.account().username(), "password", c.password())).onComplete(p);
-                case "enable", "disable" -> superusers.updateUser(who, username, null, null,
-                        Pages.form(ctx, "action").equals("enable"), ip).<Map<String, String>>map(a -> null).onComplete(p);
-                case "delete" -> superusers.deleteUser(who, username, ip).<Map<String, String>>map(v -> null).onComplete(p);
+                        .map(c -> new Outcome(null, Map.of("name", c.account().username(), "password", c.password())))
+                        .onComplete(p);
+                case "email" -> superusers.updateUser(who, username, null, Pages.form(ctx, "email"), null, ip)
+                        .map(a -> Outcome.notice("The e-mail of " + username + " is now " + a.email() + "."))
+                        .onComplete(p);
+                case "password" -> superusers.updateUser(who, username, Pages.form(ctx, "password"), null, null, ip)
+                        .map(a -> Outcome.notice("The password of " + username + " was changed.")).onComplete(p);
+                case "enable", "disable" -> {
+                    boolean enable = Pages.form(ctx, "action").equals("enable");
+                    superusers.updateUser(who, username, null, null, enable, ip)
+                            .map(a -> Outcome.notice(username + " is " + (enable ? "enabled" : "disabled") + "."))
+                            .onComplete(p);
+                }
+                case "take-ownership" -> {
+                    String namespace = Pages.form(ctx, "namespace");
+                    superusers.takeOwnership(who, namespace, ip).map(wasUser -> Outcome.notice(wasUser
+                            ? namespace + " is now an organization that you administer."
+                            : "You are now an administrator of " + namespace + ".")).onComplete(p);
+                }
+                case "delete" -> {
+                    Pages.requireTyped(ctx, username, username, "the user");
+                    superusers.deleteUser(who, username, ip).map(v -> Outcome.notice(username + " was deleted."))
+                            .onComplete(p);
+                }
+                case "rename-org" -> {
+                    String name = Pages.form(ctx, "name");
+                    superusers.renameOrganization(who, org, name, ip)
+                            .map(a -> Outcome.notice(org + " is now called " + a.username() + ".")).onComplete(p);
+                }
+                case "delete-org" -> {
+                    Pages.requireTyped(ctx, org, org, "the organization");
+                    superusers.deleteOrganization(who, org, ip).map(v -> Outcome.notice(org + " was deleted."))
+                            .onComplete(p);
+                }
                 default -> throw new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action");
             }
-        }).onSuccess(created -> show(ctx, 200, null, created))
-                .onFailure(err -> Pages.inline(ctx, err, message -> show(ctx, 400, message, null)));
+        }).onSuccess(done -> show(ctx, 200, null, done.notice(), done.created()))
+                .onFailure(err -> Pages.inline(ctx, err, message -> show(ctx, 400, message, null, null)));
+    }
+
+    private static String email(Account account) {
+        return account.email() == null ? "" : account.email();
+    }
+
+    /** What the panel says after a change: a notice, or the new user's one-time password. */
+    private record Outcome(String notice, Map<String, String> created) {
+        static Outcome notice(String text) {
+            return new Outcome(text, null);
+        }
     }
 }

@@ -82,7 +82,7 @@ public final class UiPages {
         this.robotPages = new RobotPages(pages, robots, permissions, repositories);
         this.applicationPages = new ApplicationPages(pages, config, applications);
         this.accountPages = new AccountPages(pages, auth, users, namespaces, organizations, robots, applications);
-        this.superuserPages = new SuperuserPages(pages, superusers);
+        this.superuserPages = new SuperuserPages(pages, superusers, config);
     }
 
     /** Mounts the pages and their assets; mount last, so the API surfaces keep their own paths. */
