@@ -196,8 +196,9 @@ public final class Berth {
                 config.maximumLayerSize());
         var uploadSweeper = new UploadSweeper(vertx, pool, uploadRows, storage, uploadHashes, config.uploadExpiration());
         var metrics = new Metrics();
-        var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, usage,
-                metrics, config.gc());
+        var userFiles = new UserFileService(config, pool, new UserFileRepository(), blobRows, storage, secrets.databaseKey());
+        var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, userFiles,
+                usage, metrics, config.gc());
         var exports = new ExportRepository();
         var callbacks = new CallbackUrls(vertx, config.usageLog().callbackAllowedHosts());
         var logs = new LogService(vertx, pool, logRows, exports, authorizer, repositories, users, callbacks, storage,
@@ -212,7 +213,6 @@ public final class Berth {
         var codec = new ProtocolCodec(clusterSecret);
         var buildBus = new BuildBus(vertx, codec);
         var buildEvents = new BuildEvents(vertx, config);
-        var userFiles = new UserFileService(config, pool, new UserFileRepository(), blobRows, storage, secrets.databaseKey());
         var buildQueue = new BuildQueue(config, pool, buildRows, userFiles, tokens, box, buildEvents, buildBus);
         var builds = new BuildService(config, pool, buildRows, userFiles, box, buildEvents, buildBus, usage, robots);
         var buildManager = new BuildManager(vertx, db, buildQueue, codec, config.builds().lease());

@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -134,36 +135,31 @@ public final class BuildService {
 
     private Future<BuildRecord> queue(Identity who, RepositoryRecord repo, Request request,
                                       RegistryCredentials pullCredentials, String ip) {
-        Future<String> displayName;
         var jobConfig = new JsonObject()
                 .put("context", request.context())
                 .put("dockerfile_path", request.dockerfilePath())
                 .put("docker_tags", new JsonArray(List.copyOf(request.tags())));
         if (request.pullRobot() != null) jobConfig.put("pull_robot", request.pullRobot());
-        if (request.fileId() != null) {
-            jobConfig.put("file_id", request.fileId());
-            displayName = files.ownUploaded(who, request.fileId()).map(f -> f.digest().substring("sha256:".length(), 14));
-        } else {
-            jobConfig.put("archive_url", request.archiveUrl());
-            displayName = Future.succeededFuture(Digester.sha256(request.archiveUrl().getBytes(StandardCharsets.UTF_8))
-                    .hex().substring(0, 7));
-        }
+        if (request.fileId() != null) jobConfig.put("file_id", request.fileId());
+        else jobConfig.put("archive_url", request.archiveUrl());
         String sealed = pullCredentials == null ? null : box.seal(new JsonObject()
                 .put("registry", pullCredentials.registry())
                 .put("username", pullCredentials.username())
                 .put("password", pullCredentials.password()).encode());
         Integer limit = config.builds().namespaceMaximumBuildCount();
-        return displayName.compose(name -> pool.withTransaction(tx -> builds.lockNamespace(tx, repo.namespaceId())
-                        .compose(v -> limit == null ? Future.succeededFuture(0L) : builds.countAlive(tx, repo.namespaceId()))
-                        .compose(alive -> {
-                            if (limit != null && alive >= limit) {
-                                return Future.failedFuture(new BerthException(ErrorCode.TOO_MANY_REQUESTS,
-                                        "Maximum queued build rate exceeded."));
-                            }
-                            return builds.insert(tx, UUID.randomUUID(), repo.id(), repo.namespaceId(), name, jobConfig,
-                                    who.accountId(), sealed);
-                        })
-                        .compose(id -> builds.findById(tx, id))))
+        return pool.withTransaction(tx -> displayName(tx, who, request).compose(name ->
+                        builds.lockNamespace(tx, repo.namespaceId())
+                                .compose(v -> limit == null ? Future.succeededFuture(0L)
+                                        : builds.countAlive(tx, repo.namespaceId()))
+                                .compose(alive -> {
+                                    if (limit != null && alive >= limit) {
+                                        return Future.failedFuture(new BerthException(ErrorCode.TOO_MANY_REQUESTS,
+                                                "Maximum queued build rate exceeded."));
+                                    }
+                                    return builds.insert(tx, UUID.randomUUID(), repo.id(), repo.namespaceId(), name,
+                                            jobConfig, who.accountId(), sealed);
+                                })
+                                .compose(id -> builds.findById(tx, id))))
                 .onSuccess(build -> {
                     usage.log("build_dockerfile", repo.namespaceId(), who, repo.id(), ip, new JsonObject()
                             .put("repo", repo.name()).put("namespace", repo.namespace())
@@ -174,6 +170,18 @@ public final class BuildService {
                     events.queued(build);
                     bus.wake();
                 });
+    }
+
+    /**
+     * A short name for the build from its source. A dropped file is checked and held in {@code tx} until the build
+     * that refers to it is committed, so that the sweep of unused files cannot delete it in between.
+     */
+    private Future<String> displayName(SqlClient tx, Identity who, Request request) {
+        if (request.fileId() == null) {
+            return Future.succeededFuture(Digester.sha256(request.archiveUrl().getBytes(StandardCharsets.UTF_8))
+                    .hex().substring(0, 7));
+        }
+        return files.ownUploaded(tx, who, request.fileId()).map(f -> f.digest().substring("sha256:".length(), 14));
     }
 
     public Future<List<BuildRecord>> list(RepositoryRecord repo, Long since, int limit) {

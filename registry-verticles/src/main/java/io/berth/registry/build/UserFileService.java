@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 
 import javax.crypto.Mac;
@@ -29,7 +30,9 @@ import java.util.UUID;
 /**
  * Build contexts dropped by users (Quay's file drop). A file is announced first and gets a signed, expiring upload URL;
  * unlike Quay, that URL is the only way to write it, and only once. Its bytes become a blob in storage; workers fetch
- * them through a signed download URL minted for their job.
+ * them through a signed download URL minted for their job. A file no build refers to is deleted
+ * {@code USERFILES_EXPIRATION} after its upload URL expired ({@link #deleteUnused}, a step of garbage collection, which
+ * then takes its blob); a file a build refers to stays as long as the build.
  */
 public final class UserFileService {
     public static final long MAX_SIZE = 1L << 30;
@@ -122,7 +125,10 @@ public final class UserFileService {
         return kept.recover(err -> discard(staged).transform(x -> Future.failedFuture(err)));
     }
 
-    /** Forgets a kept file that no build will use (its build was refused); garbage collection then takes its blob. */
+    /**
+     * Forgets a kept file that no build will use (its build was refused) at once rather than at its expiry; garbage
+     * collection then takes its blob.
+     */
     public Future<Void> forget(UUID id) {
         return files.delete(pool, id);
     }
@@ -162,16 +168,29 @@ public final class UserFileService {
         return storage.send(Digest.parse(file.digest()), response, 0, file.size());
     }
 
-    /** A file the caller dropped and uploaded, for a build; else the 400 Quay gives. */
-    public Future<UserFileRepository.UserFile> ownUploaded(Identity who, String fileId) {
+    /**
+     * A file the caller dropped and uploaded, held (see {@link UserFileRepository#hold}) for the build that {@code tx}
+     * is about to insert; else the 400 Quay gives.
+     */
+    public Future<UserFileRepository.UserFile> ownUploaded(SqlClient tx, Identity who, String fileId) {
         UUID id;
         try {
             id = UUID.fromString(fileId);
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(invalid(fileId));
         }
-        return files.find(pool, id).compose(f -> f == null || f.digest() == null || who.accountId() == null
+        return files.hold(tx, id).compose(f -> f == null || f.digest() == null || who.accountId() == null
                 || f.ownerId() != who.accountId() ? Future.failedFuture(invalid(fileId)) : Future.succeededFuture(f));
+    }
+
+    /**
+     * Deletes up to {@code limit} files that no build refers to and whose upload URL expired
+     * {@code USERFILES_EXPIRATION} ago, in one transaction; returns how many. Safe on several nodes at once: each
+     * deletes the files it locked. Their blobs become garbage unless something else references them.
+     */
+    public Future<Integer> deleteUnused(int limit) {
+        Duration age = UPLOAD_URL_LIFETIME.plus(config.builds().userFilesExpiration());
+        return pool.withTransaction(tx -> files.lockUnused(tx, age, limit).compose(ids -> files.deleteUnused(tx, ids)));
     }
 
     private static BerthException invalid(String fileId) {

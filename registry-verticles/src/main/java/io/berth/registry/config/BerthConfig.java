@@ -34,6 +34,7 @@ public record BerthConfig(
         Duration freshLoginTimeout,
         Duration defaultTagExpiration,
         List<String> tagExpirationOptions,
+        boolean featureChangeTagExpiration,
         boolean actionLogAuditLogins,
         boolean actionLogAuditLoginFailures,
         AppTokens appTokens,
@@ -51,10 +52,11 @@ Builds builds,
     /**
      * Dockerfile builds: on with {@code FEATURE_BUILD_SUPPORT}; {@code namespaceMaximumBuildCount} null is unlimited;
      * {@code lease} is how long a worker holds a job without a heartbeat; {@code localWorker} runs one worker in the
-     * registry's process when the Docker engine at {@code dockerHost} answers.
+     * registry's process when the Docker engine at {@code dockerHost} answers; a dropped build context that no build
+     * uses is deleted {@code userFilesExpiration} after its upload URL expired.
      */
     public record Builds(boolean enabled, boolean readerLogs, Integer namespaceMaximumBuildCount, Duration lease,
-                         boolean localWorker, String dockerHost) {}
+                         boolean localWorker, String dockerHost, Duration userFilesExpiration) {}
 
     /**
      * Membership in a Hazelcast cluster of registry nodes and build workers: {@code members} are the {@code host[:port]}

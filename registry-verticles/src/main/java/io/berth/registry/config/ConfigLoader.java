@@ -40,6 +40,7 @@ public final class ConfigLoader {
             "FEATURE_ANONYMOUS_ACCESS", "FEATURE_PUBLIC_CATALOG", "FEATURE_REFERRERS_API", "FEATURE_LIBRARY_SUPPORT",
             "FEATURE_SUPER_USERS", "SUPER_USERS", "REGISTRY_STATE", "LIBRARY_NAMESPACE", "CREATE_PRIVATE_REPO_ON_PUSH",
             "V2_PAGINATION_SIZE", "MAXIMUM_LAYER_SIZE", "DEFAULT_TAG_EXPIRATION", "TAG_EXPIRATION_OPTIONS",
+            "FEATURE_CHANGE_TAG_EXPIRATION",
             "ACTION_LOG_AUDIT_LOGINS", "ACTION_LOG_AUDIT_LOGIN_FAILURES", "FEATURE_DIRECT_LOGIN", "FRESH_LOGIN_TIMEOUT",
             "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
             "FEATURE_APP_SPECIFIC_TOKENS", "APP_SPECIFIC_TOKEN_EXPIRATION",
@@ -51,7 +52,7 @@ public final class ConfigLoader {
             "FEATURE_BUILD_SUPPORT", "FEATURE_READER_BUILD_LOGS", "DEFAULT_NAMESPACE_MAXIMUM_BUILD_COUNT",
             // Berth's own keys
             "HTTP_PORT", "DATA_DIR", "UPLOAD_EXPIRATION", "ACTION_LOG_ENABLED", "ACTION_LOG_RETENTION",
-            "CALLBACK_ALLOWED_HOSTS", "BUILD_LEASE", "BUILD_LOCAL_WORKER", "BUILD_DOCKER_HOST",
+            "CALLBACK_ALLOWED_HOSTS", "BUILD_LEASE", "BUILD_LOCAL_WORKER", "BUILD_DOCKER_HOST", "USERFILES_EXPIRATION",
             "CLUSTER_MEMBERS", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_SECRET");
 
     /** Quay keys Berth accepts without using them yet, so a Quay config.yaml loads without warnings. */
@@ -59,7 +60,7 @@ public final class ConfigLoader {
             "AUTHENTICATION_TYPE", "BUILDLOGS_REDIS", "USER_EVENTS_REDIS", "DB_CONNECTION_ARGS",
             "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS",
             "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION",
-            "FEATURE_CHANGE_TAG_EXPIRATION", "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
+            "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
             "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
             "FEATURE_REPO_MIRROR", "FEATURE_TEAM_SYNCING", "FEATURE_USER_LOG_ACCESS", "FEATURE_USER_METADATA",
             "FEATURE_ADVERTISE_V2", "FEATURE_QUOTA_MANAGEMENT",
@@ -145,6 +146,7 @@ public final class ConfigLoader {
                 r.duration("FRESH_LOGIN_TIMEOUT", "10m"),
                 r.duration("DEFAULT_TAG_EXPIRATION", "2w"),
                 List.copyOf(options),
+                r.bool("FEATURE_CHANGE_TAG_EXPIRATION", true),
                 r.bool("ACTION_LOG_AUDIT_LOGINS", true),
                 // Quay's default is false; Berth audits failed logins unless told not to
                 r.bool("ACTION_LOG_AUDIT_LOGIN_FAILURES", true),
@@ -179,7 +181,7 @@ public final class ConfigLoader {
         if (lease.toSeconds() < 3) throw new ConfigException("BUILD_LEASE must be at least 3s, got: " + lease);
         return new BerthConfig.Builds(r.bool("FEATURE_BUILD_SUPPORT", true), r.bool("FEATURE_READER_BUILD_LOGS", false),
                 max, lease, r.bool("BUILD_LOCAL_WORKER", true),
-                r.string("BUILD_DOCKER_HOST", "unix:///var/run/docker.sock"));
+                r.string("BUILD_DOCKER_HOST", "unix:///var/run/docker.sock"), r.duration("USERFILES_EXPIRATION", "1h"));
     }
 
     /** Clustered only when members are listed; then a shared secret is required. */

@@ -2,6 +2,7 @@ package io.berth.registry.gc;
 
 import io.berth.model.oci.Digest;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.content.BlobRepository;
 import io.berth.registry.content.BlobRepository.Deleted;
@@ -35,6 +36,7 @@ import java.util.List;
  *       (see {@link ManifestRepository#deleteUnreachable});</li>
  *   <li>deletes repository links to blobs that no manifest of the repository references, once older than the grace
  *       period: a push uploads or mounts its blobs before it puts the manifest that references them;</li>
+ *   <li>deletes files dropped for builds that no build refers to, once expired (see {@link UserFileService});</li>
  *   <li>deletes blob rows nothing references and queues their bytes for deletion, in the same transaction;</li>
  *   <li>removes queued bytes from storage, after the rows are gone for good.</li>
  * </ol>
@@ -53,6 +55,7 @@ public final class GarbageCollector {
     private final ManifestRepository manifests;
     private final BlobRepository blobs;
     private final BlobStorage storage;
+    private final UserFileService userFiles;
     private final UsageLogger usage;
     private final BerthConfig.Gc config;
     private final Metrics.Counter runs;
@@ -60,17 +63,19 @@ public final class GarbageCollector {
     private final Metrics.Counter manifestsDeleted;
     private final Metrics.Counter blobsDeleted;
     private final Metrics.Counter bytesDeleted;
+    private final Metrics.Counter userFilesDeleted;
     private final BackgroundJob<Report> job;
 
     public GarbageCollector(Vertx vertx, Pool pool, TagRepository tags, ManifestRepository manifests,
-                            BlobRepository blobs, BlobStorage storage, UsageLogger usage, Metrics metrics,
-                            BerthConfig.Gc config) {
+                            BlobRepository blobs, BlobStorage storage, UserFileService userFiles, UsageLogger usage,
+                            Metrics metrics, BerthConfig.Gc config) {
         this.job = new BackgroundJob<>(vertx, "Garbage collection", this::pass);
         this.pool = pool;
         this.tags = tags;
         this.manifests = manifests;
         this.blobs = blobs;
         this.storage = storage;
+        this.userFiles = userFiles;
         this.usage = usage;
         this.config = config;
         this.runs = metrics.counter("berth_gc_runs_total", "Garbage collection passes completed.");
@@ -78,15 +83,18 @@ public final class GarbageCollector {
         this.manifestsDeleted = metrics.counter("berth_gc_manifests_deleted_total", "Manifests garbage collection deleted.");
         this.blobsDeleted = metrics.counter("berth_gc_blobs_deleted_total", "Blobs garbage collection deleted.");
         this.bytesDeleted = metrics.counter("berth_gc_bytes_deleted_total", "Bytes of the blobs garbage collection deleted.");
+        this.userFilesDeleted = metrics.counter("berth_gc_user_files_deleted_total",
+                "Expired files dropped for builds that garbage collection deleted.");
     }
 
     /** What one pass did. */
-    public record Report(int tagsExpired, int tagsRemoved, int manifestsDeleted, int linksDeleted, int blobsDeleted,
-                         long bytesFreed) {
+    public record Report(int tagsExpired, int tagsRemoved, int manifestsDeleted, int linksDeleted, int userFilesDeleted,
+                         int blobsDeleted, long bytesFreed) {
         public JsonObject toJson() {
             return new JsonObject().put("tags_expired", tagsExpired).put("tags_removed", tagsRemoved)
                     .put("manifests_deleted", manifestsDeleted).put("links_deleted", linksDeleted)
-                    .put("blobs_deleted", blobsDeleted).put("bytes_freed", bytesFreed);
+                    .put("user_files_deleted", userFilesDeleted).put("blobs_deleted", blobsDeleted)
+                    .put("bytes_freed", bytesFreed);
         }
     }
 
@@ -107,12 +115,13 @@ public final class GarbageCollector {
     private Future<Report> pass() {
         return expireTags().compose(expired -> collectManifests(0, new Manifests(0, 0))
                 .compose(collected -> collectLinks(new Link(0, ""))
-                        .compose(links -> collectBlobs("", new ArrayList<>())
-                                .compose(deleted -> removeBytes().map(removed -> {
-                                    long bytes = deleted.stream().mapToLong(Deleted::size).sum();
-                                    return new Report(expired, collected.tags(), collected.manifests(), links,
-                                            deleted.size(), bytes);
-                                })))))
+                        .compose(links -> collectUserFiles()
+                                .compose(files -> collectBlobs("", new ArrayList<>())
+                                        .compose(deleted -> removeBytes().map(removed -> {
+                                            long bytes = deleted.stream().mapToLong(Deleted::size).sum();
+                                            return new Report(expired, collected.tags(), collected.manifests(), links,
+                                                    files, deleted.size(), bytes);
+                                        }))))))
                 .onSuccess(this::record);
     }
 
@@ -122,12 +131,13 @@ public final class GarbageCollector {
         manifestsDeleted.add(report.manifestsDeleted());
         blobsDeleted.add(report.blobsDeleted());
         bytesDeleted.add(report.bytesFreed());
+        userFilesDeleted.add(report.userFilesDeleted());
         if (report.tagsExpired() + report.tagsRemoved() + report.manifestsDeleted() + report.linksDeleted()
-                + report.blobsDeleted() > 0) {
+                + report.userFilesDeleted() + report.blobsDeleted() > 0) {
             LOG.info("Garbage collection: {} tag(s) expired, {} tag row(s) left the time machine, {} manifest(s), "
-                            + "{} blob link(s) and {} blob(s) deleted, {} bytes freed", report.tagsExpired(),
-                    report.tagsRemoved(), report.manifestsDeleted(), report.linksDeleted(), report.blobsDeleted(),
-                    report.bytesFreed());
+                            + "{} blob link(s), {} dropped build file(s) and {} blob(s) deleted, {} bytes freed",
+                    report.tagsExpired(), report.tagsRemoved(), report.manifestsDeleted(), report.linksDeleted(),
+                    report.userFilesDeleted(), report.blobsDeleted(), report.bytesFreed());
         }
     }
 
@@ -179,6 +189,11 @@ public final class GarbageCollector {
                                 .map(n -> new Batch(links, n))))
                 .compose(b -> b.locked().size() < BATCH ? Future.succeededFuture(b.deleted())
                         : collectLinks(b.locked().getLast()).map(more -> b.deleted() + more));
+    }
+
+    private Future<Integer> collectUserFiles() {
+        return userFiles.deleteUnused(BATCH).compose(n -> n < BATCH ? Future.succeededFuture(n)
+                : collectUserFiles().map(more -> n + more));
     }
 
     private Future<List<Deleted>> collectBlobs(String after, List<Deleted> sum) {

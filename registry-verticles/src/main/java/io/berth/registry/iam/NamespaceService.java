@@ -18,13 +18,15 @@ import java.util.List;
 
 /**
  * Whole namespaces: deleting a user or an organization with everything it owns, a superuser taking one over, and the
- * time-machine window of removed tags ({@code tag_expiration_s}) that users and organizations share.
+ * time-machine window of removed tags ({@code tag_expiration_s}) that users and organizations share, which they may
+ * change only while {@code FEATURE_CHANGE_TAG_EXPIRATION} is on.
  * {@link #delete} and {@link #takeOwnership} leave the permission check to their callers (the user itself, a
  * superuser); {@link #deleteOrganization} makes its own.
  */
 public final class NamespaceService {
     /** {@code TAG_EXPIRATION_OPTIONS} in seconds, shortest first. */
     private final List<Long> tagExpirationOptions;
+    private final boolean tagExpirationChangeable;
     private final Pool pool;
     private final Authorizer authorizer;
     private final AccountRepository accounts;
@@ -38,6 +40,7 @@ public final class NamespaceService {
                             UsageLogger usage) {
         this.tagExpirationOptions = config.tagExpirationOptions().stream()
                 .map(o -> ConfigLoader.parseDuration(o).toSeconds()).distinct().sorted().toList();
+        this.tagExpirationChangeable = config.featureChangeTagExpiration();
         this.pool = pool;
         this.authorizer = authorizer;
         this.accounts = accounts;
@@ -93,6 +96,11 @@ public final class NamespaceService {
         return tagExpirationOptions;
     }
 
+    /** Whether users and organizations may change their time-machine window ({@code FEATURE_CHANGE_TAG_EXPIRATION}). */
+    public boolean tagExpirationChangeable() {
+        return tagExpirationChangeable;
+    }
+
     /**
      * The {@code tag_expiration_s} of a user or organization update body: null when absent, a 400 when it is not a
      * whole number of seconds.
@@ -107,9 +115,15 @@ public final class NamespaceService {
 
     /**
      * Sets how long a user's or organization's removed tags stay restorable, in the caller's transaction: one of
-     * {@code TAG_EXPIRATION_OPTIONS}, else a 400. Log it with {@link #logTagExpiration} once committed.
+     * {@code TAG_EXPIRATION_OPTIONS}, else a 400. Log it with {@link #logTagExpiration} once committed. With
+     * {@code FEATURE_CHANGE_TAG_EXPIRATION} off it is a 400 as well (Quay ignores the value silently instead; a client
+     * is better told that its change did not happen).
      */
     public Future<Void> setTagExpiration(SqlClient tx, Account namespace, long seconds) {
+        if (!tagExpirationChangeable) {
+            return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST,
+                    "The administrator has disabled changing the time machine window"));
+        }
         if (!tagExpirationOptions.contains(seconds)) return Future.failedFuture(invalidTagExpiration());
         return accounts.setTagExpiration(tx, namespace.id(), seconds);
     }

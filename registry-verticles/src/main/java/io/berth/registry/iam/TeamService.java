@@ -66,6 +66,9 @@ public final class TeamService {
     /** An accepted invitation: the organization and team joined. */
     public record Joined(String organization, String team) {}
 
+    /** A pending invitation as its invitee sees it before answering; {@code inviter} null once that account is gone. */
+    public record Pending(String organization, String team, String inviter) {}
+
     public Future<Saved> save(Identity who, String org, String name, String role, String description, String ip) {
         if (!RepositoryName.validNamespace(name)) {
             return Fail.invalid("Invalid team name " + name + ": must be 2-255 characters of a-z, 0-9 and . _ - "
@@ -256,11 +259,26 @@ public final class TeamService {
                 .put("team", team);
     }
 
-    /** Accepts an invitation: the caller joins the team. An invitation of a named user is that user's alone. */
+    /**
+     * The invitation with this code, for the caller to accept or decline: refused exactly as {@link #accept} would
+     * refuse it, so the confirmation page shows nothing of an invitation meant for someone else.
+     */
+    public Future<Pending> invitation(Identity who, String code) {
+        return pendingInvite(who, code).compose(invite -> (invite.inviterId() == null
+                        ? Future.<Account>succeededFuture() : accounts.findById(pool, invite.inviterId()))
+                .map(inviter -> new Pending(invite.organization(), invite.team().name(),
+                        inviter == null ? null : inviter.username())));
+    }
+
+    /**
+     * Accepts an invitation: the caller joins the team. An invitation of a named user is that user's alone. Of two
+     * answers at once only one counts: the other finds the invitation gone.
+     */
     public Future<Joined> accept(Identity who, String code, String ip) {
         return pendingInvite(who, code).compose(invite -> pool.withTransaction(tx ->
                         organizations.addMember(tx, invite.team().id(), who.accountId())
-                                .compose(v -> organizations.deleteInvite(tx, invite.id())))
+                                .compose(v -> organizations.deleteInvite(tx, invite.id()))
+                                .compose(deleted -> deleted ? Future.<Void>succeededFuture() : invalidCode()))
                 .map(v -> {
                     usage.log("org_team_member_invite_accepted", invite.team().organizationId(), who, null, ip,
                             new JsonObject().put("member", who.username()).put("team", invite.team().name())
@@ -271,6 +289,7 @@ public final class TeamService {
 
     public Future<Void> decline(Identity who, String code, String ip) {
         return pendingInvite(who, code).compose(invite -> organizations.deleteInvite(pool, invite.id())
+                .compose(deleted -> deleted ? Future.<Void>succeededFuture() : invalidCode())
                 .onSuccess(v -> usage.log("org_team_member_invite_declined", invite.team().organizationId(), who,
                         null, ip, new JsonObject().put("member", who.username()).put("team", invite.team().name())
                                 .put("inviter", invite.inviterId())))
@@ -288,13 +307,18 @@ public final class TeamService {
         return authorizer.requireOwnAccount(who)
                 .compose(v -> organizations.findInvite(pool, SecretCodes.sha256(code)))
                 .compose(invite -> {
-                    if (invite == null) return Fail.notFound("Invalid confirmation code.");
+                    if (invite == null) return invalidCode();
                     if (invite.invitee() != null && invite.invitee().id() != who.accountId()) {
                         return Fail.invalid("This invite is intended for user \"" + invite.invitee().username()
                                 + "\". Please login to that account and try again.");
                     }
                     return Future.succeededFuture(invite);
                 });
+    }
+
+    /** Quay's answer to a code that names no pending invitation (never was, or accepted, declined or cancelled). */
+    private static <T> Future<T> invalidCode() {
+        return Fail.notFound("Invalid confirmation code.");
     }
 
     /** An invitation just recorded (or a direct addition, when {@code code} is null) and where to mail it. */
@@ -316,10 +340,13 @@ public final class TeamService {
         String text = """
                 %s has invited you to join the team %s of the organization %s on %s.
 
-                To accept, sign in and call PUT %s/api/v1/teaminvite/%s
-                To decline, call DELETE on the same address.
+                To accept or decline, open
+                %s/confirminvite?code=%s
+
+                Tools can instead, signed in, call PUT (accept) or DELETE (decline) on
+                %s/api/v1/teaminvite/%s
                 """.formatted(inviter.username(), invitation.team().name(), org.username(), baseUrl, baseUrl,
-                invitation.code());
+                invitation.code(), baseUrl, invitation.code());
         return mailer.send(invitation.email(), "Invitation to join team " + invitation.team().name() + " of "
                         + org.username(), text)
                 .recover(err -> {

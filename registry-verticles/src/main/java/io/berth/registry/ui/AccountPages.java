@@ -83,7 +83,7 @@ final class AccountPages {
     private void show(RoutingContext ctx, int status, String error) {
         Identity who = ApiAuth.identity(ctx);
         if (who.anonymous()) {
-            Pages.redirect(ctx, "/signin");
+            Pages.signInFirst(ctx);
             return;
         }
         String tab = ctx.get("tab", ctx.request().getParam("tab", "settings"));
@@ -115,6 +115,8 @@ final class AccountPages {
     private Future<Map<String, Object>> settings(Identity who, Account account, Map<String, Object> model) {
         model.put("email", account.email() == null ? "" : account.email());
         model.put("expiration", account.removedTagExpirationS());
+        model.put("window", duration(account.removedTagExpirationS()));
+        model.put("timeMachine", namespaces.tagExpirationChangeable());
         model.put("expirations", namespaces.tagExpirationOptions().stream()
                 .map(s -> Map.of("seconds", s, "label", duration(s))).toList());
         return Future.all(organizations.memberships(who), namespaces.solelyAdministered(account)).map(all -> {

@@ -61,7 +61,7 @@ final class LogPages {
     /** The user's own logs and an organization's, on pages of their own; the repository's are a tab of its page. */
     void mount(Router router) {
         router.get("/user/logs").handler(ctx -> {
-            if (ApiAuth.identity(ctx).anonymous()) Pages.redirect(ctx, "/signin");
+            if (ApiAuth.identity(ctx).anonymous()) Pages.signInFirst(ctx);
             else page(ctx);
         });
         router.post("/user/logs").handler(this::export);

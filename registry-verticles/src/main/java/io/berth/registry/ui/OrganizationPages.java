@@ -72,7 +72,7 @@ final class OrganizationPages {
 
     private void newForm(RoutingContext ctx, int status, String error, String name, String email) {
         if (ApiAuth.identity(ctx).anonymous()) {
-            Pages.redirect(ctx, "/signin");
+            Pages.signInFirst(ctx);
             return;
         }
         var model = new HashMap<String, Object>();
@@ -161,6 +161,7 @@ final class OrganizationPages {
                             "current", seconds == account.removedTagExpirationS());
                 }).toList());
                 model.put("window", window(account.removedTagExpirationS()));
+                model.put("timeMachine", namespaces.tagExpirationChangeable());
                 yield Future.succeededFuture();
             }
         };

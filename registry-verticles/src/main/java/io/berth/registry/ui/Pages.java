@@ -14,6 +14,8 @@ import io.vertx.ext.web.templ.pebble.PebbleTemplateEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +30,7 @@ final class Pages {
     private static final String FORM_ERROR = "formError";
     private static final String FORM_ACTION = "formAction";
     private static final String STARTED = "berth.ui.started";
+    private static final int MAX_RETURN_PATH = 2048;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
     private final BerthConfig config;
@@ -150,6 +153,32 @@ final class Pages {
 
     static void redirect(RoutingContext ctx, String location) {
         ctx.response().setStatusCode(303).putHeader("Location", location).end();
+    }
+
+    /** Sends a signed-out visitor to the sign-in page, which brings them back to this page afterwards. */
+    static void signInFirst(RoutingContext ctx) {
+        signInFirst(ctx, ctx.request().uri());
+    }
+
+    /** The same, back to {@code path} (a page of this site). */
+    static void signInFirst(RoutingContext ctx, String path) {
+        redirect(ctx, "/signin?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Where to go back to after signing in or up: a path on this site, else null. Absolute URLs, scheme-relative
+     * {@code //host}, backslashes (browsers read them as slashes) and control characters (browsers drop them, turning
+     * {@code /\t/host} into {@code //host}) are refused, so a crafted link cannot send someone who signs in elsewhere.
+     */
+    static String returnPath(String next) {
+        if (next == null || next.length() > MAX_RETURN_PATH || !next.startsWith("/") || next.startsWith("//")) {
+            return null;
+        }
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c == '\\' || c <= ' ' || c > '~') return null;
+        }
+        return next;
     }
 
     static String form(RoutingContext ctx, String name) {

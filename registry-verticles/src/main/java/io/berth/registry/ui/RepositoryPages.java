@@ -104,7 +104,7 @@ final class RepositoryPages {
     private void newForm(RoutingContext ctx, int status, String error, Map<String, String> typed) {
         Identity who = ApiAuth.identity(ctx);
         if (who.anonymous()) {
-            Pages.redirect(ctx, "/signin");
+            Pages.signInFirst(ctx);
             return;
         }
         organizations.memberships(who).onSuccess(memberships -> {

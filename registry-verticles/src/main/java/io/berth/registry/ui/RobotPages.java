@@ -64,7 +64,7 @@ final class RobotPages {
     private void show(RoutingContext ctx) {
         var owner = owner(ctx);
         if (owner.caller().anonymous()) {
-            Pages.redirect(ctx, "/signin");
+            Pages.signInFirst(ctx);
             return;
         }
         String namespace = namespace(owner);

@@ -53,6 +53,7 @@ public final class UiPages {
     private final RepositoryPages repositoryPages;
     private final OrganizationPages organizationPages;
     private final TeamPages teamPages;
+    private final InvitePages invitePages;
     private final RobotPages robotPages;
     private final ApplicationPages applicationPages;
     private final AccountPages accountPages;
@@ -78,6 +79,7 @@ public final class UiPages {
         this.organizationPages = new OrganizationPages(pages, config, organizations, teams, robots, repositories,
                 permissions, applications, namespaces);
         this.teamPages = new TeamPages(pages, teams, permissions, repositories);
+        this.invitePages = new InvitePages(pages, teams);
         this.robotPages = new RobotPages(pages, robots, permissions, repositories);
         this.applicationPages = new ApplicationPages(pages, config, applications);
         this.accountPages = new AccountPages(pages, config, auth, users, namespaces, organizations, robots,
@@ -99,13 +101,14 @@ public final class UiPages {
         router.route().handler(auth::handleSession);
         router.get("/").handler(this::landing);
         router.get("/signin").handler(ctx -> {
-            var model = signinModel(null, "");
+            var model = signinModel(null, "", Pages.returnPath(ctx.request().getParam("next")));
             // after a conversion: the account is an organization now, administered by the user it named
             model.put("converted", ctx.request().getParam("converted"));
             pages.render(ctx, 200, "signin", model);
         });
         router.post("/signin").handler(this::signin);
-        router.get("/signup").handler(ctx -> signupForm(ctx, 200, null, "", ""));
+        router.get("/signup").handler(ctx -> signupForm(ctx, 200, null, "", "",
+                Pages.returnPath(ctx.request().getParam("next"))));
         router.post("/signup").handler(this::signup);
         router.post("/signout").handler(ctx -> sessionApi.signOut(ctx).onSuccess(v -> Pages.redirect(ctx, "/")).onFailure(ctx::fail));
         router.get("/explore").handler(this::explore);
@@ -113,6 +116,7 @@ public final class UiPages {
         repositoryPages.mount(router);
         organizationPages.mount(router);
         teamPages.mount(router);
+        invitePages.mount(router);
         robotPages.mount(router);
         applicationPages.mount(router);
         accountPages.mount(router);
@@ -131,24 +135,33 @@ public final class UiPages {
         }).onFailure(ctx::fail);
     }
 
-    private Map<String, Object> signinModel(String error, String username) {
+    /** The sign-in form; {@code next} the page of this site to go back to afterwards, or null. */
+    private Map<String, Object> signinModel(String error, String username, String next) {
         var model = new HashMap<String, Object>();
         model.put("title", "Sign in");
         model.put("error", error);
         model.put("username", username);
         model.put("signupAllowed", config.featureUserCreation());
+        model.put("next", next);
+        model.put("invite", next != null && next.startsWith(InvitePages.PATH));
         return model;
     }
 
     private void signin(RoutingContext ctx) {
         String username = Pages.form(ctx, "username");
+        String next = Pages.returnPath(Pages.form(ctx, "next"));
         sessionApi.signIn(ctx, username, Pages.form(ctx, "password"))
-                .onSuccess(v -> Pages.redirect(ctx, "/repository"))
-                .onFailure(err -> Pages.inline(ctx, err, message -> pages.render(ctx, 400, "signin", signinModel(message, username))));
+                .onSuccess(v -> Pages.redirect(ctx, afterSignIn(next)))
+                .onFailure(err -> Pages.inline(ctx, err, message -> pages.render(ctx, 400, "signin",
+                        signinModel(message, username, next))));
+    }
+
+    private static String afterSignIn(String next) {
+        return next != null ? next : "/repository";
     }
 
     /** The sign-up form; it creates the first user (Quay's initialization) while the database has none. */
-    private void signupForm(RoutingContext ctx, int status, String error, String username, String email) {
+    private void signupForm(RoutingContext ctx, int status, String error, String username, String email, String next) {
         accounts.countUsers(pool).onSuccess(count -> {
             boolean first = count == 0 && config.featureUserInitialize();
             if (!first && !config.featureUserCreation()) {
@@ -161,6 +174,7 @@ public final class UiPages {
             model.put("error", error);
             model.put("username", username);
             model.put("email", email);
+            model.put("next", next);
             pages.render(ctx, status, "signup", model);
         }).onFailure(ctx::fail);
     }
@@ -169,6 +183,7 @@ public final class UiPages {
         String username = Pages.form(ctx, "username");
         String email = Pages.form(ctx, "email");
         String password = Pages.form(ctx, "password");
+        String next = Pages.returnPath(Pages.form(ctx, "next"));
         String ip = Http.clientIp(ctx);
         accounts.countUsers(pool)
                 .compose(count -> Future.<Long>future(p -> {
@@ -183,8 +198,9 @@ public final class UiPages {
                     }
                 }))
                 .compose(id -> auth.startSession(ctx, id))
-                .onSuccess(v -> Pages.redirect(ctx, "/repository"))
-                .onFailure(err -> Pages.inline(ctx, err, message -> signupForm(ctx, 400, message, username, email)));
+                .onSuccess(v -> Pages.redirect(ctx, afterSignIn(next)))
+                .onFailure(err -> Pages.inline(ctx, err, message -> signupForm(ctx, 400, message, username, email,
+                        next)));
     }
 
     private void explore(RoutingContext ctx) {
@@ -202,12 +218,13 @@ public final class UiPages {
     private void repositoryList(RoutingContext ctx) {
         Identity who = ApiAuth.identity(ctx);
         if (who.anonymous()) {
-            Pages.redirect(ctx, "/signin");
+            Pages.signInFirst(ctx);
             return;
         }
         repositories.listReadable(who, false, ctx.request().getParam("after"), PAGE + 1).onSuccess(rows -> {
             var model = new HashMap<String, Object>();
             model.put("title", "Repositories");
+            model.put("notice", Pages.notice(ctx));
             page(model, rows);
             pages.render(ctx, 200, "repositories", model);
         }).onFailure(ctx::fail);

@@ -86,8 +86,11 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofDays(7 * 104), defaults.tags().expirationMaximum());
         assertTrue(defaults.tags().reservedLabelPrefixes().containsAll(List.of("quay", "io.k8s.", "com.docker.")));
         assertEquals(new BerthConfig.Gc(true, Duration.ofSeconds(30), Duration.ofHours(1)), defaults.gc());
+        assertEquals(Duration.ofHours(1), defaults.builds().userFilesExpiration());
         assertEquals(Duration.ofDays(14), defaults.defaultTagExpiration());
         assertEquals(List.of("0s", "1d", "1w", "2w", "4w"), defaults.tagExpirationOptions());
+        assertTrue(defaults.featureChangeTagExpiration());
+        assertFalse(ConfigLoader.from(Map.of("FEATURE_CHANGE_TAG_EXPIRATION", false)).featureChangeTagExpiration());
 
         BerthConfig c = ConfigLoader.from(Map.of("PERMANENTLY_DELETE_TAGS", false, "LABELED_EXPIRATION_MINIMUM", "5m",
                 "LABEL_KEY_RESERVED_PREFIXES", List.of("com.example."), "FEATURE_GARBAGE_COLLECTION", false,
@@ -96,12 +99,15 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(5), c.tags().expirationMinimum());
         assertTrue(c.tags().reservedLabelPrefixes().contains("com.example."));
         assertEquals(new BerthConfig.Gc(false, Duration.ofSeconds(5), Duration.ZERO), c.gc());
+        assertEquals(Duration.ofMinutes(30),
+                ConfigLoader.from(Map.of("USERFILES_EXPIRATION", "30m")).builds().userFilesExpiration());
 
         assertMessageNames("LABEL_KEY_RESERVED_PREFIXES", Map.of("LABEL_KEY_RESERVED_PREFIXES", List.of("com.example")));
         assertMessageNames("LABELED_EXPIRATION_MINIMUM", Map.of("LABELED_EXPIRATION_MINIMUM", "3w",
                 "LABELED_EXPIRATION_MAXIMUM", "1w"));
         assertMessageNames("GARBAGE_COLLECTION_FREQUENCY", Map.of("GARBAGE_COLLECTION_FREQUENCY", 0));
         assertMessageNames("PUSH_TEMP_TAG_EXPIRATION_SEC", Map.of("PUSH_TEMP_TAG_EXPIRATION_SEC", -1));
+        assertMessageNames("USERFILES_EXPIRATION", Map.of("USERFILES_EXPIRATION", "soon"));
     }
 
     @Test

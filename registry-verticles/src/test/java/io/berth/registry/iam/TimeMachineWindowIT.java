@@ -15,6 +15,7 @@ import java.util.Set;
 
 import static io.berth.registry.testing.RegistryHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The time-machine window of a namespace: {@code tag_expiration_s} on PUT /user/ and PUT /organization/<org>. */
 class TimeMachineWindowIT {
@@ -87,6 +88,36 @@ class TimeMachineWindowIT {
         assertEquals(403, http.api("PUT", "/organization/nobody", alice, new JsonObject().put("tag_expiration_s", 0)).statusCode());
         assertEquals(86400, json(http.api("GET", "/organization/acme", alice, null)).getLong("tag_expiration_s"));
         assertEquals(List.of(86400L), logged("org_change_tag_expiration", "namespace", "acme"));
+    }
+
+    @Test
+    void withTheFeatureOffNoWindowChanges() {
+        try (var off = TestServer.start(Map.of("FEATURE_CHANGE_TAG_EXPIRATION", false))) {
+            var offHttp = new RegistryHttp(off);
+            String admin = offHttp.initialize("admin", "admin-password");
+            assertEquals(201, offHttp.api("POST", "/organization/", admin, new JsonObject().put("name", "initech"))
+                    .statusCode());
+            for (String path : List.of("/user/", "/organization/initech")) {
+                var refused = offHttp.api("PUT", path, admin, new JsonObject().put("tag_expiration_s", 0));
+                assertEquals(400, refused.statusCode(), path + ": " + refused.body());
+                assertEquals("The administrator has disabled changing the time machine window",
+                        json(refused).getString("message"));
+                // nothing else in the refused request happened either
+                var withEmail = offHttp.api("PUT", path, admin, new JsonObject().put("tag_expiration_s", 86400)
+                        .put("email", "changed@example.com"));
+                assertEquals(400, withEmail.statusCode(), path + ": " + withEmail.body());
+                var view = json(offHttp.api("GET", path, admin, null));
+                assertEquals(14 * 86400, view.getLong("tag_expiration_s"), path);
+                assertNotEquals("changed@example.com", view.getString("email"), path);
+                // other changes still work
+                assertEquals(200, offHttp.api("PUT", path, admin, new JsonObject()).statusCode(), path);
+            }
+            var offFixtures = new Fixtures(off);
+            offFixtures.flushUsageLog();
+            assertEquals(0L, offFixtures.query("""
+                    SELECT count(*) FROM usage_log WHERE kind IN ('user_change_tag_expiration', 'org_change_tag_expiration')""",
+                    Tuple.tuple()).get(0).getLong(0));
+        }
     }
 
     /** The {@code tag_expiration} of each entry of that kind whose metadata names the account. */

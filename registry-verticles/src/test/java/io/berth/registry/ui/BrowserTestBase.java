@@ -1,15 +1,21 @@
 package io.berth.registry.ui;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.berth.registry.testing.Chromium;
 import io.berth.registry.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /** One Berth node and one headless Chromium for a browser test class, with the users it names already signed up. */
 abstract class BrowserTestBase {
     static TestServer server;
     static Chromium browser;
+    /** The SMTP server Berth mails to, for classes opened with {@link #openWithMail}. */
+    static GreenMail smtp;
 
     /** Starts the node and the browser; each {@code users} entry is a name whose password is name + "-password". */
     static void open(String... users) {
@@ -23,10 +29,21 @@ abstract class BrowserTestBase {
         for (String user : users) server.createUser(user, user + "-password");
     }
 
+    /** The same with mailing on: Berth sends its mail (invitations, say) to {@link #smtp}, a GreenMail on loopback. */
+    static void openWithMail(Map<String, Object> config, String... users) throws IOException {
+        smtp = new GreenMail(new ServerSetup(TestServer.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        var withMail = new HashMap<>(config);
+        withMail.putAll(Map.of("MAIL_SERVER", "127.0.0.1", "MAIL_PORT", smtp.getSmtp().getPort(), "MAIL_USE_TLS", false,
+                "MAIL_DEFAULT_SENDER", "berth@example.com"));
+        open(withMail, users);
+    }
+
     @AfterAll
     static void stop() {
         if (browser != null) browser.close();
         if (server != null) server.close();
+        if (smtp != null) smtp.stop();
     }
 
     /** Signs in through the sign-in page, as a fresh browser would, and lands on Repositories. */

@@ -101,7 +101,8 @@ class EveryPageIT extends BrowserTestBase {
         signIn("olivia");
         pages = Crawler.crawl(Browser.signedIn(server, "olivia", "olivia-password"),
                 List.of("/", "/repository", "/explore", "/new", "/organizations/new", "/organization/acme", "/user/settings",
-                        "/superuser", "/repository/acme/web", "/repository/olivia/tools", "/no-such-page"), MAX_PAGES);
+                        "/superuser", "/repository/acme/web", "/repository/olivia/tools", "/no-such-page",
+                        "/confirminvite?code=used-or-unknown"), MAX_PAGES);
     }
 
     @Test

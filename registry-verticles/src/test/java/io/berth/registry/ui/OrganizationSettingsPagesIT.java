@@ -1,14 +1,10 @@
 package io.berth.registry.ui;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.Invitations;
 import io.berth.registry.testing.Poll;
 import io.berth.registry.testing.RegistryHttp;
-import io.berth.registry.testing.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,21 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OrganizationSettingsPagesIT extends BrowserTestBase {
-    static GreenMail smtp;
-
     @BeforeAll
     static void start() throws Exception {
-        int port = TestServer.freePort();
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        open(Map.of("MAIL_SERVER", "127.0.0.1", "MAIL_PORT", port, "MAIL_USE_TLS", false,
-                "MAIL_DEFAULT_SENDER", "berth@example.com", "TAG_EXPIRATION_OPTIONS", java.util.List.of("0s", "1d", "1w", "2w")),
+        openWithMail(Map.of("TAG_EXPIRATION_OPTIONS", java.util.List.of("0s", "1d", "1w", "2w")),
                 "alice", "carol", "dave", "eve");
-    }
-
-    @AfterAll
-    static void stopMail() {
-        smtp.stop();
     }
 
     @Test
@@ -166,12 +151,8 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         return browser.find("form.cancel-invite button[aria-label='Cancel the invitation of " + invitee + "']");
     }
 
-    /** Team devs as the API lists it to an admin, pending invitations marked with '*'. */
     private static List<String> teamMembers() {
-        var members = RegistryHttp.json(RegistryHttp.ok(new RegistryHttp(server).api("GET",
-                "/organization/globex/team/devs/members?includePending=true", server.oauthToken("alice"), null)));
-        return members.getJsonArray("members").stream().map(o -> (JsonObject) o)
-                .map(m -> m.getString("name", m.getString("email")) + (m.getBoolean("invited") ? "*" : "")).toList();
+        return Invitations.members(server, "globex", "devs", "alice");
     }
 
     /** The invitees of globex's org_delete_team_member_invite log entries, newest first. */

@@ -327,7 +327,8 @@ class UsageLogPagesIT extends BrowserTestBase {
         assertEquals(404, stranger.get("/organization/acme/logs").statusCode());
         var toSignIn = stranger.get("/user/logs");
         assertEquals(303, toSignIn.statusCode());
-        assertEquals("/signin", toSignIn.headers().firstValue("Location").orElse(null));
+        assertEquals("/signin?next=%2Fuser%2Flogs", toSignIn.headers().firstValue("Location").orElse(null),
+                "signing in leads back to the page");
         assertTrue(fixtures.query("SELECT 1 FROM log_export WHERE callback_email = 'bob@example.com'", Tuple.tuple())
                 .isEmpty(), "no export was queued for bob");
     }
