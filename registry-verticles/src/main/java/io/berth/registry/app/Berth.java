@@ -1,5 +1,7 @@
 package io.berth.registry.app;
 
+import io.berth.registry.auth.AppTokenRepository;
+import io.berth.registry.auth.AppTokenService;
 import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Authorizer;
 import io.berth.registry.auth.CredentialService;
@@ -110,6 +112,7 @@ public final class Berth {
                            ManifestService manifests, Mailer mailer,
                            BlobService blobs, UploadService uploads, UploadSweeper uploadSweeper,
                            Sessions sessions, NamespaceService namespaces, ApplicationService applications,
+                           AppTokenService appTokens,
                            EntityService entities,
                            OAuthProvider oauthProvider, SuperuserService superusers,
                            TagService tags, LabelService labels, Metrics metrics, GarbageCollector garbageCollector,
@@ -145,9 +148,10 @@ public final class Berth {
         var permissionRows = new PermissionRepository();
         var robotRows = new RobotRepository();
         var oauthRows = new OAuthTokenRepository();
+        var appTokenRows = new AppTokenRepository();
         var buildRows = new BuildRepository();
         var authorizer = new Authorizer(config, accounts, organizationRows, permissionRows, robotRows, oauthRows,
-                buildRows);
+                appTokenRows, buildRows);
         var logRows = new LogRepository();
         var logPartitions = new LogPartitionRepository();
         var usage = new UsageLogger(vertx, pool, logRows, logPartitions, config.usageLog().enabled());
@@ -155,7 +159,8 @@ public final class Berth {
         var box = new SecretBox(secrets.databaseKey());
         var sessions = new Sessions(pool, new SessionRepository(), secrets.databaseKey(), config.freshLoginTimeout(),
                 config.preferredUrlScheme().equals("https"));
-        var credentials = new CredentialService(config, pool, accounts, robotRows, passwords, oauthTokens, box, usage);
+        var credentials = new CredentialService(config, pool, accounts, robotRows, passwords, oauthTokens,
+                appTokenRows, box, usage);
         var mailer = new Mailer(vertx, config.mail());
         var namespaces = new NamespaceService(config, pool, authorizer, accounts, organizationRows, oauthTokens,
                 sessions, usage);
@@ -172,6 +177,7 @@ public final class Berth {
         var robots = new RobotService(pool, accounts, robotRows, organizationRows, permissionRows, organizations,
                 authorizer, box, config.serverHostname(), usage);
         var applications = new ApplicationService(pool, oauthRows, oauthTokens, box, organizations, authorizer, usage);
+        var appTokens = new AppTokenService(config.appTokens(), pool, appTokenRows, box, authorizer, usage);
         var entities = new EntityService(pool, accounts, organizationRows, authorizer);
         var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
         var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
@@ -213,8 +219,8 @@ public final class Berth {
         var workerGateway = new WorkerGateway(vertx, buildQueue, codec);
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
-                permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications, entities,
-                oauthProvider, superusers, tags, labels, metrics, garbageCollector, logs, logExporter, logRetention,
+                permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications, appTokens,
+                entities, oauthProvider, superusers, tags, labels, metrics, garbageCollector, logs, logExporter, logRetention,
                 userFiles, builds, buildQueue, buildManager, workerGateway, clusterSecret);
     }
 

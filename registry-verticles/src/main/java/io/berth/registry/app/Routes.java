@@ -3,6 +3,7 @@ package io.berth.registry.app;
 import io.berth.registry.content.RepositoryManifestApi;
 import io.berth.registry.content.TagApi;
 import io.berth.registry.gc.GcApi;
+import io.berth.registry.auth.AppTokenApi;
 import io.berth.registry.auth.ApplicationApi;
 import io.berth.registry.auth.OAuthApi;
 import io.berth.registry.auth.SessionApi;
@@ -93,6 +94,7 @@ final class Routes {
         // before the repository API: its nested-name pattern would also match permission paths
         new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
+        if (s.config().appTokens().enabled()) new AppTokenApi(s.appTokens()).mount(api);
         if (s.config().featureSuperUsers()) {
             new SuperuserApi(s.superusers(), s.credentials()).mount(api);
             new GcApi(s.garbageCollector(), s.authorizer()).mount(api);
@@ -120,7 +122,7 @@ final class Routes {
         new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
                 s.repositories(), s.organizations(), s.tags(), s.permissions(), s.teams(),
                 s.robots(), s.namespaces(), s.superusers(), s.builds(), s.logs(), s.userFiles(),
-                s.applications()).mount(vertx, root);
+                s.applications(), s.appTokens()).mount(vertx, root);
         return root;
     }
 }

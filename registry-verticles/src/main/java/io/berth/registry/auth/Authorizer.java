@@ -26,17 +26,19 @@ public final class Authorizer {
     private final PermissionRepository permissions;
     private final RobotRepository robots;
     private final OAuthTokenRepository oauthTokens;
+    private final AppTokenRepository appTokens;
     private final BuildRepository builds;
 
     public Authorizer(BerthConfig config, AccountRepository accounts, OrganizationRepository organizations,
                       PermissionRepository permissions, RobotRepository robots, OAuthTokenRepository oauthTokens,
-                      BuildRepository builds) {
+                      AppTokenRepository appTokens, BuildRepository builds) {
         this.config = config;
         this.accounts = accounts;
         this.organizations = organizations;
         this.permissions = permissions;
         this.robots = robots;
         this.oauthTokens = oauthTokens;
+        this.appTokens = appTokens;
         this.builds = builds;
     }
 
@@ -118,7 +120,7 @@ public final class Authorizer {
     /**
      * The caller as the database knows it now, or null when what it signed in with no longer holds: the account is
      * gone, disabled or became an organization, a robot's owner is disabled or its token was regenerated, an OAuth
-     * token was revoked or expired. Surfaces
+     * or app-specific token was revoked or expired. Surfaces
      * that trust a credential for a while (the /v2 bearer token) ask this on every request.
      */
     public Future<Identity> current(SqlClient db, Identity who) {
@@ -131,8 +133,12 @@ public final class Authorizer {
             return robots.find(db, who.username()).map(robot -> robot != null && robot.id() == who.accountId()
                     && robot.ownerEnabled() && String.valueOf(robot.generation()).equals(who.credential()) ? who : null);
         }
-        Future<Boolean> credentialLive = who.kind() == Identity.Kind.OAUTH && who.credential() != null
-                ? oauthTokens.isLive(db, Long.parseLong(who.credential())) : Future.succeededFuture(true);
+        Future<Boolean> credentialLive = who.credential() == null ? Future.succeededFuture(true)
+                : switch (who.kind()) {
+                    case OAUTH -> oauthTokens.isLive(db, Long.parseLong(who.credential()));
+                    case APP_TOKEN -> appTokens.isLive(db, java.util.UUID.fromString(who.credential()));
+                    default -> Future.succeededFuture(true);
+                };
         return credentialLive.compose(live -> !live ? Future.succeededFuture(null)
                 : accounts.findById(db, who.accountId()).map(account -> account != null && account.isUser()
                         && account.enabled() && account.username().equals(who.username()) ? who : null));

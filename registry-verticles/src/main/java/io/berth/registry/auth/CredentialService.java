@@ -13,18 +13,24 @@ import io.vertx.sqlclient.Pool;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 
 /**
  * Checks the credential kinds Quay accepts: a user's name (or e-mail) and password (or "encrypted password"), and
- * in Basic auth a robot's {@code namespace+name} and token, and {@code $oauthtoken} with an OAuth access token.
- * Disabled users, and robots of disabled namespaces, never get in.
+ * in Basic auth a robot's {@code namespace+name} and token, {@code $oauthtoken} with an OAuth access token, and
+ * {@code $app} with an app-specific token (when {@code FEATURE_APP_SPECIFIC_TOKENS} is on). Disabled users, their
+ * tokens, and robots of disabled namespaces never get in.
  */
 public final class CredentialService {
     public static final String OAUTH_USERNAME = "$oauthtoken";
     static final String INVALID = "Invalid Username or Password";
     static final String DISABLED = "This user has been disabled. Please contact your administrator.";
     static final String TOO_MANY = "Too many login attempts.";
+    static final String INVALID_TOKEN = "Invalid token";
+    /** How stale an app-specific token's {@code last_accessed} may get before a use of it writes it again. */
+    private static final Duration ACCESS_RESOLUTION = Duration.ofMinutes(1);
     /** Failed passwords in a row that cost nothing; each one after that doubles the wait, from 5 s up to 15 minutes. */
     static final int FREE_FAILURES = 3;
     private static final long FIRST_WAIT_S = 5;
@@ -36,17 +42,20 @@ public final class CredentialService {
     private final RobotRepository robots;
     private final PasswordHasher passwords;
     private final OAuthTokens oauthTokens;
+    private final AppTokenRepository appTokens;
     private final SecretBox box;
     private final UsageLogger usage;
 
     public CredentialService(BerthConfig config, Pool pool, AccountRepository accounts, RobotRepository robots,
-                             PasswordHasher passwords, OAuthTokens oauthTokens, SecretBox box, UsageLogger usage) {
+                             PasswordHasher passwords, OAuthTokens oauthTokens, AppTokenRepository appTokens,
+                             SecretBox box, UsageLogger usage) {
         this.config = config;
         this.pool = pool;
         this.accounts = accounts;
         this.robots = robots;
         this.passwords = passwords;
         this.oauthTokens = oauthTokens;
+        this.appTokens = appTokens;
         this.box = box;
         this.usage = usage;
     }
@@ -74,9 +83,13 @@ public final class CredentialService {
         return box.seal(password);
     }
 
-    /** Basic-auth credentials: a password login, a robot and its token, or {@code $oauthtoken} with an OAuth token. */
+    /**
+     * Basic-auth credentials: a password login, a robot and its token, {@code $oauthtoken} with an OAuth token, or
+     * {@code $app} with an app-specific token.
+     */
     public Future<Login> basic(String username, String password) {
         if (username != null && password != null && username.indexOf('+') > 0) return robot(username, password);
+        if (AppTokenService.USERNAME.equals(username) && config.appTokens().enabled()) return appToken(password);
         if (!OAUTH_USERNAME.equals(username)) return password(username, password);
         return oauthTokens.authenticate(password)
                 .map(identity -> new Login(identity, null, identity == null ? "Invalid access token" : null));
@@ -139,6 +152,31 @@ public final class CredentialService {
     }
 
     /**
+     * An app-specific token: found by its lookup name while it lives, its secret compared in constant time with the
+     * sealed one; its user must be enabled. The identity carries the token, so that its registry tokens die with it.
+     */
+    private Future<Login> appToken(String code) {
+        if (code == null || code.length() < 2 * AppTokenService.NAME_LENGTH) {
+            return Future.succeededFuture(new Login(null, null, INVALID_TOKEN));
+        }
+        return appTokens.findByName(pool, code.substring(0, AppTokenService.NAME_LENGTH)).compose(held -> {
+            if (held == null || !SecretCodes.same(box.open(held.token().sealedSecret()),
+                    code.substring(AppTokenService.NAME_LENGTH))) {
+                return Future.succeededFuture(new Login(null, null, INVALID_TOKEN));
+            }
+            var token = held.token();
+            if (!held.enabled()) {
+                return accounts.findById(pool, token.accountId()).map(account -> new Login(null, account, DISABLED));
+            }
+            boolean stale = token.lastAccessed() == null
+                    || token.lastAccessed().isBefore(OffsetDateTime.now().minus(ACCESS_RESOLUTION));
+            Future<Void> touched = stale ? appTokens.touch(pool, token.id()) : Future.succeededFuture();
+            return touched.map(v -> new Login(Identity.appToken(token.accountId(), held.username(), token.uuid()),
+                    null, null));
+        });
+    }
+
+    /**
      * Writes Quay's {@code login_success} or {@code login_failure} entry, as {@code ACTION_LOG_AUDIT_LOGINS} and
      * {@code ACTION_LOG_AUDIT_LOGIN_FAILURES} ask.
      *
@@ -154,8 +192,14 @@ public final class CredentialService {
             Account account = login.account();
             Identity performer = account == null ? Identity.ANONYMOUS
                     : new Identity(account.id(), account.username(), Identity.Kind.USER, null);
-            usage.log("login_failure", account == null ? null : account.id(), performer, null, ip,
-                    metadata.put("kind", "user").put("username", attemptedName).put("message", login.failure()));
+            metadata.put("message", login.failure());
+            if (AppTokenService.USERNAME.equals(attemptedName) && config.appTokens().enabled()) {
+                metadata.put("kind", "app_specific_token");
+                if (account != null) metadata.put("username", account.username());
+            } else {
+                metadata.put("kind", "user").put("username", attemptedName);
+            }
+            usage.log("login_failure", account == null ? null : account.id(), performer, null, ip, metadata);
         }
     }
 }

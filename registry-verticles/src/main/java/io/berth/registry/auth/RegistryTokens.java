@@ -22,6 +22,7 @@ import java.util.Set;
 /** Registry bearer tokens ({@code /v2/auth}): RS256 JWTs carrying Quay's {@code access} and {@code context} claims. */
 public final class RegistryTokens {
     public static final int LIFETIME_SECONDS = 3600;
+    private static final String APP_TOKEN_KIND = "appspecifictoken";
 
     private final JWTAuth jwt;
     private final String issuer;
@@ -67,8 +68,10 @@ public final class RegistryTokens {
         }
         var context = new JsonObject()
                 .put("version", 2)
-                .put("entity_kind", identity.anonymous() ? "anonymous" : identity.performerKind())
-                .put("entity_reference", identity.anonymous() ? null : identity.username())
+                .put("entity_kind", entityKind(identity))
+                // Quay names an app-specific token by its uuid
+                .put("entity_reference", identity.anonymous() ? null
+                        : identity.kind() == Identity.Kind.APP_TOKEN ? identity.credential() : identity.username())
                 .put("kind", switch (identity.kind()) {
                     case ANONYMOUS -> "anonymous";
                     case OAUTH -> "oauth";
@@ -89,6 +92,15 @@ public final class RegistryTokens {
                 .setAudience(List.of(audience))
                 .setExpiresInSeconds(lifetimeSeconds)
                 .setHeader(new JsonObject().put("kid", keyId)));
+    }
+
+    /** Quay's {@code entity_kind}: how the caller signed in. */
+    private static String entityKind(Identity identity) {
+        return switch (identity.kind()) {
+            case ANONYMOUS -> "anonymous";
+            case APP_TOKEN -> APP_TOKEN_KIND;
+            default -> identity.performerKind();
+        };
     }
 
     public Future<Claims> verify(String token) {
@@ -124,6 +136,7 @@ public final class RegistryTokens {
             case "robot" -> Identity.Kind.ROBOT;
             case "oauth" -> Identity.Kind.OAUTH;
             case "build" -> Identity.Kind.BUILD;
+            case APP_TOKEN_KIND -> Identity.Kind.APP_TOKEN;
             default -> Identity.Kind.USER;
         };
         JsonArray scopes = ctx.getJsonArray("scopes");

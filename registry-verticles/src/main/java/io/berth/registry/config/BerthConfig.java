@@ -38,6 +38,7 @@ public record BerthConfig(
         boolean browserApiCallsXhrOnly,
         boolean actionLogAuditLogins,
         boolean actionLogAuditLoginFailures,
+        AppTokens appTokens,
         String registryJwtIssuer,
         String secretKey,
         String databaseSecretKey,
@@ -64,6 +65,12 @@ Builds builds,
      * same {@code secret}. Null when the node runs alone.
      */
     public record Cluster(List<String> members, String host, int port, String secret) {}
+
+    /**
+     * App-specific tokens ({@code FEATURE_APP_SPECIFIC_TOKENS}): passwords for the docker CLI and other clients;
+     * {@code expiration} ({@code APP_SPECIFIC_TOKEN_EXPIRATION}) is the lifetime of a new one, null for none.
+     */
+    public record AppTokens(boolean enabled, Duration expiration) {}
 
     /** SMTP settings; mailing is on when {@code FEATURE_MAILING} is and a {@code MAIL_SERVER} is configured. */
     public record Mail(boolean enabled, String server, int port, boolean useTls, String username, String password,

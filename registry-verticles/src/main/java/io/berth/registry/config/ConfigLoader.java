@@ -43,6 +43,7 @@ public final class ConfigLoader {
             "FEATURE_CHANGE_TAG_EXPIRATION", "BROWSER_API_CALLS_XHR_ONLY",
             "ACTION_LOG_AUDIT_LOGINS", "ACTION_LOG_AUDIT_LOGIN_FAILURES", "FEATURE_DIRECT_LOGIN", "FRESH_LOGIN_TIMEOUT",
             "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
+            "FEATURE_APP_SPECIFIC_TOKENS", "APP_SPECIFIC_TOKEN_EXPIRATION",
             "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_MAILING", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
             "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PERMANENTLY_DELETE_TAGS",
             "LABELED_EXPIRATION_MINIMUM", "LABELED_EXPIRATION_MAXIMUM", "LABEL_KEY_RESERVED_PREFIXES",
@@ -58,7 +59,7 @@ public final class ConfigLoader {
     private static final Set<String> ACCEPTED = Set.of(
             "AUTHENTICATION_TYPE", "BUILDLOGS_REDIS", "USER_EVENTS_REDIS", "DB_CONNECTION_ARGS",
             "DISTRIBUTED_STORAGE_DEFAULT_LOCATIONS",
-            "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION", "FEATURE_APP_SPECIFIC_TOKENS",
+            "FEATURE_SECURITY_SCANNER", "FEATURE_ACI_CONVERSION",
             "FEATURE_GENERAL_OCI_SUPPORT", "FEATURE_HELM_OCI_SUPPORT",
             "FEATURE_EXTENDED_REPOSITORY_NAMES", "FEATURE_REQUIRE_TEAM_INVITE", "FEATURE_PROXY_STORAGE",
             "FEATURE_REPO_MIRROR", "FEATURE_TEAM_SYNCING", "FEATURE_USER_LOG_ACCESS", "FEATURE_USER_METADATA",
@@ -150,6 +151,9 @@ public final class ConfigLoader {
                 r.bool("ACTION_LOG_AUDIT_LOGINS", true),
                 // Quay's default is false; Berth audits failed logins unless told not to
                 r.bool("ACTION_LOG_AUDIT_LOGIN_FAILURES", true),
+                new BerthConfig.AppTokens(r.bool("FEATURE_APP_SPECIFIC_TOKENS", true),
+                        r.string("APP_SPECIFIC_TOKEN_EXPIRATION", null) == null ? null
+                                : r.duration("APP_SPECIFIC_TOKEN_EXPIRATION", null)),
                 r.string("INSTANCE_SERVICE_KEY_SERVICE", "quay"),
                 r.string("SECRET_KEY", null),
                 r.string("DATABASE_SECRET_KEY", null),

@@ -59,7 +59,7 @@ public final class UsageLogger {
 
     /**
      * Records an action. {@code kind} must be one of Quay's ({@link LogKinds}); an OAuth performer's token and
-     * application are added to the metadata under Quay's keys.
+     * application, and the app-specific token a user signed in with, are added to the metadata under Quay's keys.
      */
     public void log(String kind, Long namespaceId, Identity performer, Long repositoryId, String ip, JsonObject metadata) {
         if (!LogKinds.known(kind)) throw new IllegalArgumentException("not a Quay usage-log kind: " + kind);
@@ -67,6 +67,8 @@ public final class UsageLogger {
         JsonObject meta = metadata == null ? new JsonObject() : metadata.copy();
         // a build has no account to point at: the entry names it
         if (performer.kind() == Identity.Kind.BUILD) meta.put("build_id", performer.buildUuid().toString());
+        // Quay names the app-specific token a user acted through
+        if (performer.kind() == Identity.Kind.APP_TOKEN) meta.put("app_specific_token", performer.credential());
         if (performer.token() != null) {
             meta.put("oauth_token_id", performer.token().id())
                     .put("oauth_token_application_id", performer.token().clientId())

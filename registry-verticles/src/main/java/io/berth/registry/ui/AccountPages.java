@@ -2,17 +2,21 @@ package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.auth.AppTokenRepository.AppToken;
+import io.berth.registry.auth.AppTokenService;
 import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.OAuthScopes;
 import io.berth.registry.auth.OAuthTokenRepository;
 import io.berth.registry.auth.Sessions;
+import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.Account;
 import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
+import io.berth.registry.iam.RobotCredentials;
 import io.berth.registry.iam.RobotService;
 import io.berth.registry.iam.UserService;
 import io.vertx.core.Future;
@@ -20,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +33,19 @@ import java.util.Set;
 
 /**
  * The user's own pages, Quay's tabs: User Settings (e-mail, password, time machine, account type, deleting the
- * account), Robot Accounts (each robot's page is {@link RobotPages}) and Authorized Applications. As on /api/v1, changes to
- * the account itself need a fresh login; the services validate, check permissions and write the usage log.
+ * account), Robot Accounts (each robot's page is {@link RobotPages}), Authorized Applications, and Docker CLI and other
+ * Application Tokens (with {@code FEATURE_APP_SPECIFIC_TOKENS}). As on /api/v1, changes to the account itself and to
+ * its app tokens need a fresh login; the services validate, check permissions and write the usage log.
  */
 final class AccountPages {
-    private static final Set<String> TABS = Set.of("settings", "robots", "applications");
-    /** Actions that change the account itself: Quay asks for a recent sign-in before them (PUT/DELETE /user/). */
-    private static final Set<String> FRESH = Set.of("email", "password", "expiration", "delete");
+    /**
+     * Actions that change the account itself or its app tokens: Quay asks for a recent sign-in before them (PUT/DELETE
+     * /user/, POST and DELETE /user/apptoken).
+     */
+    private static final Set<String> FRESH = Set.of("email", "password", "expiration", "delete", "apptoken",
+            "revoke-apptoken");
+    /** The app token just created, shown in the answer to its form this once. */
+    private static final String CREATED = "createdAppToken";
     private static final int MAX_ROBOTS = 200;
 
     private final Pages pages;
@@ -44,9 +55,13 @@ final class AccountPages {
     private final OrganizationService organizations;
     private final RobotService robots;
     private final ApplicationService applications;
+    private final AppTokenService appTokens;
+    private final BerthConfig config;
+    private final Set<String> tabs;
 
-    AccountPages(Pages pages, ApiAuth auth, UserService users, NamespaceService namespaces,
-                 OrganizationService organizations, RobotService robots, ApplicationService applications) {
+    AccountPages(Pages pages, BerthConfig config, ApiAuth auth, UserService users, NamespaceService namespaces,
+                 OrganizationService organizations, RobotService robots, ApplicationService applications,
+                 AppTokenService appTokens) {
         this.pages = pages;
         this.auth = auth;
         this.users = users;
@@ -54,6 +69,10 @@ final class AccountPages {
         this.organizations = organizations;
         this.robots = robots;
         this.applications = applications;
+        this.appTokens = appTokens;
+        this.config = config;
+        this.tabs = config.appTokens().enabled() ? Set.of("settings", "robots", "applications", "apptokens")
+                : Set.of("settings", "robots", "applications");
     }
 
     void mount(Router router) {
@@ -68,7 +87,7 @@ final class AccountPages {
             return;
         }
         String tab = ctx.get("tab", ctx.request().getParam("tab", "settings"));
-        if (!TABS.contains(tab)) {
+        if (!tabs.contains(tab)) {
             ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
             return;
         }
@@ -77,14 +96,17 @@ final class AccountPages {
             model.put("title", switch (tab) {
                 case "robots" -> "Robot Accounts";
                 case "applications" -> "Authorized Applications";
+                case "apptokens" -> "Docker CLI and other Application Tokens";
                 default -> "User Settings";
             });
             model.put("tab", tab);
+            model.put("appTokens", tabs.contains("apptokens"));
             model.put("error", error);
             model.put("notice", ctx.request().getParam("done"));
             return switch (tab) {
                 case "robots" -> robots(who, model);
                 case "applications" -> applications(who, model);
+                case "apptokens" -> appTokens(who, ctx.get(CREATED), model);
                 default -> settings(who, account, model);
             };
         }).onSuccess(model -> pages.render(ctx, status, "settings", model)).onFailure(ctx::fail);
@@ -125,6 +147,29 @@ final class AccountPages {
         });
     }
 
+    /** The tokens, and the one just created ({@code created}, else null) with its code and docker login command. */
+    private Future<Map<String, Object>> appTokens(Identity who, AppToken created, Map<String, Object> model) {
+        return appTokens.list(who, false).map(list -> {
+            var now = OffsetDateTime.now();
+            model.put("tokens", list.stream().map(t -> Map.of(
+                    "uuid", t.uuid().toString(),
+                    "title", t.title(),
+                    "created", Pages.time(t.created()),
+                    "lastAccessed", t.lastAccessed() == null ? "Never" : Pages.time(t.lastAccessed()),
+                    "expiration", t.expiration() == null ? "Never"
+                            : (t.expiration().isAfter(now) ? "" : "Expired ") + Pages.time(t.expiration())))
+                    .toList());
+            model.put("lifetime", config.appTokens().expiration() == null || config.appTokens().expiration().isZero()
+                    ? null : duration(config.appTokens().expiration().toSeconds()));
+            if (created != null) {
+                String code = appTokens.code(created);
+                model.put("created", Map.of("title", created.title(), "code", code, "dockerLogin",
+                        RobotCredentials.dockerLogin(config.serverHostname(), AppTokenService.USERNAME, code)));
+            }
+            return model;
+        });
+    }
+
     private static Map<String, Object> grant(OAuthTokenRepository.Grant g) {
         var app = g.application();
         var m = new HashMap<String, Object>();
@@ -140,7 +185,10 @@ final class AccountPages {
         return m;
     }
 
-    /** The forms of the three tabs, by their {@code action} field; a client error shows next to its form (400). */
+    /**
+     * The forms of the tabs, by their {@code action} field; a client error shows next to its form (400). A new app token
+     * is shown in the answer itself, as it is the only time the page shows it; other changes redirect.
+     */
     private void change(RoutingContext ctx) {
         String ip = Http.clientIp(ctx);
         String action = Pages.form(ctx, "action");
@@ -149,6 +197,9 @@ final class AccountPages {
             Sessions.Session session = ApiAuth.session(ctx);
             String keep = session == null ? null : session.token();
             var owner = new RobotService.Owner(who, null);
+            if (action.endsWith("apptoken") && !tabs.contains("apptokens")) {
+                throw new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action");
+            }
             switch (action) {
                 case "email" -> users.update(who, keep, new UserService.Update(null, Pages.form(ctx, "email"), Map.of(),
                         null), ip).map("/user/settings?done=email").onComplete(p);
@@ -185,16 +236,31 @@ final class AccountPages {
                         .map("/user/settings?tab=robots&done=robot").onComplete(p);
                 case "revoke" -> applications.revokeAuthorization(who, Pages.form(ctx, "uuid"), ip)
                         .map("/user/settings?tab=applications&done=revoke").onComplete(p);
+                case "apptoken" -> appTokens.create(who, Pages.form(ctx, "title"), ip).map(token -> {
+                    ctx.put(CREATED, token);
+                    return (String) null;
+                }).onComplete(p);
+                case "revoke-apptoken" -> appTokens.revoke(who, Pages.form(ctx, "uuid"), ip)
+                        .map("/user/settings?tab=apptokens&done=apptoken").onComplete(p);
                 default -> throw new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action");
             }
         });
-        done.onSuccess(target -> Pages.redirect(ctx, target))
+        String tab = switch (action) {
+            case "robot", "delete-robot" -> "robots";
+            case "revoke" -> "applications";
+            case "apptoken", "revoke-apptoken" -> tabs.contains("apptokens") ? "apptokens" : "settings";
+            default -> "settings";
+        };
+        done.onSuccess(target -> {
+                    if (target != null) {
+                        Pages.redirect(ctx, target);
+                        return;
+                    }
+                    ctx.put("tab", tab);
+                    show(ctx, 200, null);
+                })
                 .onFailure(err -> Pages.inline(ctx, err, message -> {
-                    ctx.put("tab", switch (action) {
-                        case "robot", "delete-robot" -> "robots";
-                        case "revoke" -> "applications";
-                        default -> "settings";
-                    });
+                    ctx.put("tab", tab);
                     show(ctx, 400, err instanceof BerthException e && e.code() == ErrorCode.FRESH_LOGIN_REQUIRED
                             ? "Sign out and sign in again to change this: it needs a recent sign-in." : message);
                 }));

@@ -2,6 +2,7 @@ package io.berth.registry.ui;
 
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
+import io.berth.registry.auth.AppTokenService;
 import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.auth.SessionApi;
@@ -63,7 +64,7 @@ public final class UiPages {
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
                    SuperuserService superusers, BuildService builds, LogService logs,
-                   UserFileService files, ApplicationService applications) {
+                   UserFileService files, ApplicationService applications, AppTokenService appTokens) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -81,7 +82,8 @@ public final class UiPages {
         this.invitePages = new InvitePages(pages, teams);
         this.robotPages = new RobotPages(pages, robots, permissions, repositories);
         this.applicationPages = new ApplicationPages(pages, config, applications);
-        this.accountPages = new AccountPages(pages, auth, users, namespaces, organizations, robots, applications);
+        this.accountPages = new AccountPages(pages, config, auth, users, namespaces, organizations, robots,
+                applications, appTokens);
         this.superuserPages = new SuperuserPages(pages, superusers, config);
     }
 

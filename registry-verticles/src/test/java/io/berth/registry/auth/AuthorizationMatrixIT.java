@@ -36,7 +36,8 @@ class AuthorizationMatrixIT {
      * {@code POST /api/v1/repository}; read is {@code GET /api/v1/repository/<repo>}; admin is the repository's
      * permission listing on /api/v1 and the {@code *} action from /v2/auth; delete is
      * {@code DELETE /api/v1/repository/<repo>}. Robots cannot use /api/v1 (no Basic auth there), so they are
-     * anonymous on it.
+     * anonymous on it. {@code appmember} is member logging in to /v2 with one of its app-specific tokens ({@code $app})
+     * and using member's OAuth token on /api/v1: an app token holds exactly its user's rights.
      */
     static final String EXPECTED = """
             principal  repository  pull push create read admin delete
@@ -52,6 +53,10 @@ class AuthorizationMatrixIT {
             member     owner/priv   -    -    -      -    -     -
             member     corp/pub     y    -    -      y    -     -
             member     corp/priv    y    y    -      y    -     -
+            appmember  owner/pub    y    -    -      y    -     -
+            appmember  owner/priv   -    -    -      -    -     -
+            appmember  corp/pub     y    -    -      y    -     -
+            appmember  corp/priv    y    y    -      y    -     -
             creator    owner/pub    y    -    -      y    -     -
             creator    owner/priv   -    -    -      -    -     -
             creator    corp/pub     y    -    y      y    -     -
@@ -117,6 +122,10 @@ class AuthorizationMatrixIT {
             add(new Principal(user, user, user + "-password", server.oauthToken(user)));
         }
         add(new Principal("superuser", "root", "root-password", server.oauthToken("root")));
+        String member = server.oauthToken("member");
+        String appToken = RegistryHttp.json(ok(http.api("POST", "/user/apptoken", member,
+                new JsonObject().put("title", "matrix")))).getJsonObject("token").getString("token_code");
+        add(new Principal("appmember", AppTokenService.USERNAME, appToken, member));
         add(new Principal("userrobot", "owner+ci", userRobot, null));
         add(new Principal("orgrobot", "corp+deploy", orgRobot, null));
         String scoped = server.oauthToken("owner", Set.of("repo:read"));
@@ -180,7 +189,7 @@ class AuthorizationMatrixIT {
             if (Boolean.TRUE.equals(deleted)) provision(repo);
         }
         assertTrue(mismatches.isEmpty(), "authorization matrix mismatches:\n" + String.join("\n", mismatches));
-        assertEquals(40, lines.size());
+        assertEquals(44, lines.size());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,14 @@ public final class Cli {
 
     public Result run(String... command) {
         return run(DEFAULT_TIMEOUT, null, command);
+    }
+
+    /** Best effort {@code docker rmi -f}, so that a test leaves the shared daemon as it found it. */
+    public void removeImages(List<String> references) {
+        if (references.isEmpty()) return;
+        var args = new ArrayList<>(List.of("docker", "rmi", "-f"));
+        args.addAll(references);
+        run(args.toArray(String[]::new));
     }
 
     public Result runWithInput(String stdin, String... command) {

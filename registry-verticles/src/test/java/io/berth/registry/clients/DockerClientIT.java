@@ -34,12 +34,7 @@ class DockerClientIT {
 
     @AfterAll
     static void stop() {
-        // best effort: leave the shared daemon as we found it
-        if (!created.isEmpty()) {
-            var args = new ArrayList<>(List.of("docker", "rmi", "-f"));
-            args.addAll(created);
-            alice.run(args.toArray(String[]::new));
-        }
+        alice.removeImages(created);
         if (server != null) server.close();
     }
 

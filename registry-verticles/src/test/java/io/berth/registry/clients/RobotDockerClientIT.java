@@ -51,11 +51,7 @@ class RobotDockerClientIT {
 
     @AfterAll
     static void stop() {
-        if (!created.isEmpty()) {
-            var args = new ArrayList<>(List.of("docker", "rmi", "-f"));
-            args.addAll(created);
-            Cli.withFreshHome("docker-cleanup").run(args.toArray(String[]::new));
-        }
+        Cli.withFreshHome("docker-cleanup").removeImages(created);
         if (server != null) server.close();
     }
 

@@ -71,6 +71,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void appSpecificTokensAreOnAndNeverExpireUnlessConfigured() {
+        assertEquals(new BerthConfig.AppTokens(true, null), ConfigLoader.from(Map.of()).appTokens());
+        assertEquals(new BerthConfig.AppTokens(false, Duration.ofDays(90)), ConfigLoader.from(Map.of(
+                "FEATURE_APP_SPECIFIC_TOKENS", false, "APP_SPECIFIC_TOKEN_EXPIRATION", "90d")).appTokens());
+        assertMessageNames("APP_SPECIFIC_TOKEN_EXPIRATION", Map.of("APP_SPECIFIC_TOKEN_EXPIRATION", "3 months"));
+    }
+
+    @Test
     void tagLifecycleAndGarbageCollectionKeys() {
         BerthConfig defaults = ConfigLoader.from(Map.of());
         assertTrue(defaults.tags().permanentlyDelete(), "Berth allows permanent deletion unless told otherwise");

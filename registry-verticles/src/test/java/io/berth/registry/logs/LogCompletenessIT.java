@@ -235,6 +235,17 @@ class LogCompletenessIT {
             return json("DELETE", "/api/v1/user/authorizations/" + new JsonObject(minted.body()).getString("uuid"),
                     api(), new JsonObject());
         }, "revoke_oauth_api_token", null));
+        // app-specific tokens of the caller
+        rows.add(new Row(HttpMethod.POST, "/api/v1/user/apptoken", () -> {
+            var r = json("POST", "/api/v1/user/apptoken", api(), new JsonObject().put("title", "ci"));
+            if (r.statusCode() == 200) {
+                state.put("appToken", new JsonObject(r.body()).getJsonObject("token").getString("uuid"));
+            }
+            return r;
+        }, "create_app_specific_token", null));
+        rows.add(new Row(HttpMethod.DELETE, "/api/v1/user/apptoken/0b4c2b44-0000-4000-8000-000000000000", () -> json(
+                "DELETE", "/api/v1/user/apptoken/" + state.get("appToken"), api(), new JsonObject()),
+                "revoke_app_specific_token", null));
         rows.add(new Row(HttpMethod.DELETE, apps + "/0123456789abcdefghij", () -> json("DELETE",
                 apps + "/" + state.get("clientId"), api(), new JsonObject()), "delete_application", null));
         rows.add(new Row(HttpMethod.DELETE, "/api/v1/organization/acme", () -> json("DELETE",
