@@ -20,6 +20,8 @@ import io.berth.registry.iam.OrganizationRepository;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionRepository;
 import io.berth.registry.iam.PermissionService;
+import io.berth.registry.iam.RecoveryRepository;
+import io.berth.registry.iam.RecoveryService;
 import io.berth.registry.iam.RobotRepository;
 import io.berth.registry.iam.RobotService;
 import io.berth.registry.iam.TeamService;
@@ -114,7 +116,7 @@ public final class Berth {
                            Sessions sessions, NamespaceService namespaces, ApplicationService applications,
                            AppTokenService appTokens,
                            EntityService entities,
-                           OAuthProvider oauthProvider, SuperuserService superusers,
+                           OAuthProvider oauthProvider, SuperuserService superusers, RecoveryService recovery,
                            TagService tags, LabelService labels, Metrics metrics, GarbageCollector garbageCollector,
                            LogService logs, LogExporter logExporter, LogRetention logRetention,
                            UserFileService userFiles, BuildService builds, BuildQueue buildQueue,
@@ -180,7 +182,9 @@ public final class Berth {
         var appTokens = new AppTokenService(config.appTokens(), pool, appTokenRows, box, authorizer, usage);
         var entities = new EntityService(pool, accounts, organizationRows, authorizer);
         var oauthProvider = new OAuthProvider(config, pool, oauthRows, oauthTokens, box, usage);
-        var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces, usage);
+        var recovery = new RecoveryService(config, pool, accounts, organizationRows, new RecoveryRepository(), mailer);
+        var superusers = new SuperuserService(config, pool, authorizer, accounts, users, organizations, namespaces,
+                recovery, usage);
         var manifestRows = new ManifestRepository();
         var tagRows = new TagRepository();
         var labelRows = new LabelRepository();
@@ -220,8 +224,8 @@ public final class Berth {
         return new Services(config, db, storage, passwords, tokens, accounts, repositoryRows, authorizer, usage,
                 repositories, v2Access, challenge, oauthTokens, credentials, users, organizations, teams, robots,
                 permissions, manifests, mailer, blobs, uploads, uploadSweeper, sessions, namespaces, applications, appTokens,
-                entities, oauthProvider, superusers, tags, labels, metrics, garbageCollector, logs, logExporter, logRetention,
-                userFiles, builds, buildQueue, buildManager, workerGateway, clusterSecret);
+                entities, oauthProvider, superusers, recovery, tags, labels, metrics, garbageCollector, logs, logExporter,
+                logRetention, userFiles, builds, buildQueue, buildManager, workerGateway, clusterSecret);
     }
 
     /** Deploys the HTTP verticles and background work; the in-process build worker comes after, in {@link #start}. */

@@ -14,6 +14,7 @@ import io.berth.registry.http.ApiFailureHandler;
 import io.berth.registry.iam.EntityApi;
 import io.berth.registry.iam.OrganizationApi;
 import io.berth.registry.iam.PermissionApi;
+import io.berth.registry.iam.RecoveryApi;
 import io.berth.registry.iam.RobotApi;
 import io.berth.registry.iam.TeamApi;
 import io.berth.registry.iam.SuperuserApi;
@@ -87,6 +88,7 @@ final class Routes {
         userApi.mount(api);
         var sessionApi = new SessionApi(s.config(), s.credentials(), s.sessions(), apiAuth, s.usage());
         sessionApi.mount(api);
+        new RecoveryApi(s.recovery()).mount(api);
         new OrganizationApi(s.organizations(), s.namespaces()).mount(api);
         new TeamApi(s.teams()).mount(api);
         new RobotApi(s.robots()).mount(api);
@@ -122,7 +124,7 @@ final class Routes {
         new UiPages(vertx, s.config(), s.database().pool(), apiAuth, sessionApi, s.users(), s.accounts(),
                 s.repositories(), s.organizations(), s.tags(), s.permissions(), s.teams(),
                 s.robots(), s.namespaces(), s.superusers(), s.builds(), s.logs(), s.userFiles(),
-                s.applications(), s.appTokens()).mount(vertx, root);
+                s.applications(), s.appTokens(), s.recovery()).mount(vertx, root);
         return root;
     }
 }

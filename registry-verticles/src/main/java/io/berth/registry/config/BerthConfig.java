@@ -32,6 +32,7 @@ public record BerthConfig(
         long maximumLayerSize,
         Duration uploadExpiration,
         Duration freshLoginTimeout,
+        Duration userRecoveryTokenLifetime,
         Duration defaultTagExpiration,
         List<String> tagExpirationOptions,
         boolean featureChangeTagExpiration,

@@ -48,6 +48,7 @@ public final class ConfigLoader {
             "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PERMANENTLY_DELETE_TAGS",
             "LABELED_EXPIRATION_MINIMUM", "LABELED_EXPIRATION_MAXIMUM", "LABEL_KEY_RESERVED_PREFIXES",
             "FEATURE_GARBAGE_COLLECTION", "GARBAGE_COLLECTION_FREQUENCY", "PUSH_TEMP_TAG_EXPIRATION_SEC",
+            "USER_RECOVERY_TOKEN_LIFETIME",
             "FEATURE_LOG_EXPORT", "FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL", "EXPORT_ACTION_LOGS_SECONDS",
             "FEATURE_BUILD_SUPPORT", "FEATURE_READER_BUILD_LOGS", "DEFAULT_NAMESPACE_MAXIMUM_BUILD_COUNT",
             // Berth's own keys
@@ -144,6 +145,7 @@ public final class ConfigLoader {
                 r.size("MAXIMUM_LAYER_SIZE", "20G"),
                 r.duration("UPLOAD_EXPIRATION", "1d"),
                 r.duration("FRESH_LOGIN_TIMEOUT", "10m"),
+                r.duration("USER_RECOVERY_TOKEN_LIFETIME", "30m"),
                 r.duration("DEFAULT_TAG_EXPIRATION", "2w"),
                 List.copyOf(options),
                 r.bool("FEATURE_CHANGE_TAG_EXPIRATION", true),

@@ -36,6 +36,17 @@ public final class AccountRepository {
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
+    /**
+     * The user or organization whose e-mail address this is, ignoring case (an exact match first); robots have none.
+     */
+    public Future<Account> findNamespaceByEmail(SqlClient db, String email) {
+        return db.preparedQuery("SELECT " + COLUMNS + """
+                         FROM account WHERE lower(email) = lower($1) AND kind IN ('user', 'organization')
+                        ORDER BY email = $1 DESC LIMIT 1""")
+                .execute(Tuple.of(email))
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+    }
+
     public Future<Account> findById(SqlClient db, long id) {
         return db.preparedQuery("SELECT " + COLUMNS + " FROM account WHERE id = $1")
                 .execute(Tuple.of(id))

@@ -208,6 +208,16 @@ public final class OrganizationRepository {
                 .execute(Tuple.of(organizationId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
+    /** The names of the enabled users in an admin team of the organization, in order. */
+    public Future<List<String>> adminUsernames(SqlClient db, long organizationId) {
+        return db.preparedQuery("""
+                        SELECT DISTINCT a.username FROM team t JOIN team_member m ON m.team_id = t.id
+                        JOIN account a ON a.id = m.account_id
+                        WHERE t.organization_id = $1 AND t.role = 'admin' AND a.kind = 'user' AND a.enabled
+                        ORDER BY a.username""")
+                .execute(Tuple.of(organizationId)).map(rows -> Sql.list(rows, r -> r.getString(0)));
+    }
+
     /** Organizations the account is in a team of. */
     public Future<Long> membershipCount(SqlClient db, long accountId) {
         return db.preparedQuery("""

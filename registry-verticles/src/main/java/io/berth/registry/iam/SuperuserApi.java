@@ -41,6 +41,8 @@ public final class SuperuserApi {
         api.put("/superuser/organizations/:name").handler(this::renameOrganization);
         api.delete("/superuser/organizations/:name").handler(this::deleteOrganization);
         api.post("/superuser/takeownership/:namespace").handler(this::takeOwnership);
+        // Quay's path says "superusers"
+        if (superusers.sendsRecovery()) api.post("/superusers/users/:username/sendrecovery").handler(this::sendRecovery);
     }
 
     private void listUsers(RoutingContext ctx) {
@@ -94,6 +96,13 @@ public final class SuperuserApi {
         Identity who = ApiAuth.requireFresh(ctx, "super:user");
         superusers.deleteUser(who, ctx.pathParam("username"), Http.clientIp(ctx))
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
+    }
+
+    private void sendRecovery(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "super:user");
+        superusers.sendRecovery(who, ctx.pathParam("username"))
+                .onSuccess(email -> Http.json(ctx, 200, new JsonObject().put("email", email)))
                 .onFailure(ctx::fail);
     }
 

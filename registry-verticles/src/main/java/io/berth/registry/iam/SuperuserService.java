@@ -29,11 +29,12 @@ public final class SuperuserService {
     private final UserService users;
     private final OrganizationService organizations;
     private final NamespaceService namespaces;
+    private final RecoveryService recovery;
     private final UsageLogger usage;
 
     public SuperuserService(BerthConfig config, Pool pool, Authorizer authorizer, AccountRepository accounts,
                             UserService users, OrganizationService organizations, NamespaceService namespaces,
-                            UsageLogger usage) {
+                            RecoveryService recovery, UsageLogger usage) {
         this.config = config;
         this.pool = pool;
         this.authorizer = authorizer;
@@ -41,6 +42,7 @@ public final class SuperuserService {
         this.users = users;
         this.organizations = organizations;
         this.namespaces = namespaces;
+        this.recovery = recovery;
         this.usage = usage;
     }
 
@@ -75,6 +77,17 @@ public final class SuperuserService {
     public Future<Void> deleteUser(Identity who, String username, String ip) {
         return ordinaryUser(who, username, "Cannot delete a superuser")
                 .compose(target -> namespaces.delete(who, target, true, ip));
+    }
+
+    /** Whether {@link #sendRecovery} can work: the registry sends mail. */
+    public boolean sendsRecovery() {
+        return recovery.enabled();
+    }
+
+    /** Mails the user (not a superuser) a password recovery link, as Quay's panel does; the address it went to. */
+    public Future<String> sendRecovery(Identity who, String username) {
+        return ordinaryUser(who, username, "Cannot send a recovery email for a superuser")
+                .compose(recovery::requestFor);
     }
 
     public Future<List<Account>> organizations(Identity who, String after, int limit) {

@@ -20,6 +20,7 @@ import io.berth.registry.iam.RobotCredentials;
 import io.berth.registry.iam.RobotService;
 import io.berth.registry.iam.UserService;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -103,6 +104,9 @@ final class AccountPages {
             model.put("appTokens", tabs.contains("apptokens"));
             model.put("error", error);
             model.put("notice", ctx.request().getParam("done"));
+            // the landing of a recovery link (RecoveryPages): the password form to the fore; not on a form's answer
+            model.put("recovering", ctx.request().method() == HttpMethod.GET
+                    && "password".equals(ctx.request().getParam("action")));
             return switch (tab) {
                 case "robots" -> robots(who, model);
                 case "applications" -> applications(who, model);

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * The superuser panel (users named in SUPER_USERS), Quay's users and organizations management: create users, and per
- * user change e-mail or password, disable or enable, take ownership, delete; per organization rename, take ownership,
+ * user change e-mail or password, send a recovery e-mail (when mail is on), disable or enable, take ownership, delete; per organization rename, take ownership,
  * delete. Deleting asks for the name to be typed. Superusers are listed but not managed, as the API refuses it.
  */
 final class SuperuserPages {
@@ -55,6 +55,7 @@ final class SuperuserPages {
                             .map(a -> Map.of("name", a.username(), "email", email(a))).toList());
                     model.put("error", error);
                     model.put("notice", notice);
+                    model.put("sendsRecovery", superusers.sendsRecovery());
                     model.put("created", created);
                     return model;
                 })
@@ -78,6 +79,8 @@ final class SuperuserPages {
                         .onComplete(p);
                 case "password" -> superusers.updateUser(who, username, Pages.form(ctx, "password"), null, null, ip)
                         .map(a -> Outcome.notice("The password of " + username + " was changed.")).onComplete(p);
+                case "send-recovery" -> superusers.sendRecovery(who, username)
+                        .map(address -> Outcome.notice("A recovery e-mail was sent to " + address + ".")).onComplete(p);
                 case "enable", "disable" -> {
                     boolean enable = Pages.form(ctx, "action").equals("enable");
                     superusers.updateUser(who, username, null, null, enable, ip)

@@ -15,6 +15,7 @@ import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.PermissionService;
+import io.berth.registry.iam.RecoveryService;
 import io.berth.registry.iam.RobotService;
 import io.berth.registry.iam.SuperuserService;
 import io.berth.registry.iam.TeamService;
@@ -58,13 +59,15 @@ public final class UiPages {
     private final ApplicationPages applicationPages;
     private final AccountPages accountPages;
     private final SuperuserPages superuserPages;
+    private final RecoveryPages recoveryPages;
     private final LogPages logPages;
 
     public UiPages(Vertx vertx, BerthConfig config, Pool pool, ApiAuth auth, SessionApi sessionApi, UserService users,
                    AccountRepository accounts, RepositoryService repositories, OrganizationService organizations,
                    TagService tags, PermissionService permissions, TeamService teams, RobotService robots, NamespaceService namespaces,
                    SuperuserService superusers, BuildService builds, LogService logs,
-                   UserFileService files, ApplicationService applications, AppTokenService appTokens) {
+                   UserFileService files, ApplicationService applications, AppTokenService appTokens,
+                   RecoveryService recovery) {
         this.config = config;
         this.pool = pool;
         this.auth = auth;
@@ -85,6 +88,7 @@ public final class UiPages {
         this.accountPages = new AccountPages(pages, config, auth, users, namespaces, organizations, robots,
                 applications, appTokens);
         this.superuserPages = new SuperuserPages(pages, superusers, config);
+        this.recoveryPages = new RecoveryPages(pages, auth, recovery);
     }
 
     /** Mounts the pages and their assets; mount last, so the API surfaces keep their own paths. */
@@ -117,6 +121,7 @@ public final class UiPages {
         organizationPages.mount(router);
         teamPages.mount(router);
         invitePages.mount(router);
+        recoveryPages.mount(router);
         robotPages.mount(router);
         applicationPages.mount(router);
         accountPages.mount(router);
@@ -142,6 +147,7 @@ public final class UiPages {
         model.put("error", error);
         model.put("username", username);
         model.put("signupAllowed", config.featureUserCreation());
+        model.put("recovery", recoveryPages.enabled());
         model.put("next", next);
         model.put("invite", next != null && next.startsWith(InvitePages.PATH));
         return model;

@@ -168,6 +168,11 @@ class LogCompletenessIT {
             return browser.json("POST", "/api/v1/user/", new JsonObject().put("username", "bob")
                     .put("password", "bob-password").put("email", "bob@example.com"));
         }, "user_create", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/recovery", () -> {
+            var browser = new Browser(server);
+            browser.csrfToken();
+            return browser.json("POST", "/api/v1/recovery", new JsonObject().put("email", "bob@example.com"));
+        }, null, "asks for a recovery e-mail; Quay logs nothing (the password change that may follow is logged)"));
         rows.add(new Row(HttpMethod.POST, "/api/v1/repository", () -> json("POST", "/api/v1/repository", api(),
                 new JsonObject().put("repository", "app").put("visibility", "private").put("description", "")),
                 "create_repo", null));
@@ -257,6 +262,9 @@ class LogCompletenessIT {
                 api(), new JsonObject().put("email", "carl2@example.com")), "user_change_email", null));
         rows.add(new Row(HttpMethod.DELETE, "/api/v1/superuser/users/carl", () -> json("DELETE",
                 "/api/v1/superuser/users/carl", api(), new JsonObject()), "user_delete", null));
+        rows.add(new Row(HttpMethod.POST, "/api/v1/superusers/users/bob/sendrecovery", () -> json("POST",
+                "/api/v1/superusers/users/bob/sendrecovery", api(), new JsonObject()), null,
+                "mails bob a recovery link; Quay logs nothing"));
         rows.add(new Row(HttpMethod.POST, "/api/v1/superuser/takeownership/bobs", () -> {
             var created = json("POST", "/api/v1/organization/", bob(), new JsonObject().put("name", "bobs")
                     .put("email", "ops@bobs.test"));

@@ -2,12 +2,7 @@ package io.berth.registry.testing;
 
 import com.icegreen.greenmail.util.GreenMail;
 import io.vertx.core.json.JsonObject;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -38,32 +33,6 @@ public final class Invitations {
     }
 
     private static MatchResult newest(GreenMail mail, String address) {
-        MatchResult[] found = new MatchResult[1];
-        Poll.until(Duration.ofSeconds(30), "an invitation mailed to " + address,
-                () -> (found[0] = find(mail, address)) != null);
-        return found[0];
-    }
-
-    private static MatchResult find(GreenMail mail, String address) {
-        var messages = mail.getReceivedMessagesForDomain(address.substring(address.indexOf('@') + 1));
-        for (int i = messages.length - 1; i >= 0; i--) {
-            try {
-                if (!messages[i].getAllRecipients()[0].toString().equals(address)) continue;
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-            var m = LINK.matcher(text(messages[i]));
-            if (m.find()) return m.toMatchResult();
-        }
-        return null;
-    }
-
-    /** The message's text with its transfer encoding undone (long lines go quoted-printable, '=' as "=3D"). */
-    private static String text(MimeMessage message) {
-        try (var in = message.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | MessagingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Mails.newest(mail, address, LINK);
     }
 }

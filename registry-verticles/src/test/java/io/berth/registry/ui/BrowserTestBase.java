@@ -1,14 +1,16 @@
 package io.berth.registry.ui;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.berth.registry.testing.Chromium;
+import io.berth.registry.testing.Mails;
 import io.berth.registry.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One Berth node and one headless Chromium for a browser test class, with the users it names already signed up. */
 abstract class BrowserTestBase {
@@ -31,11 +33,9 @@ abstract class BrowserTestBase {
 
     /** The same with mailing on: Berth sends its mail (invitations, say) to {@link #smtp}, a GreenMail on loopback. */
     static void openWithMail(Map<String, Object> config, String... users) throws IOException {
-        smtp = new GreenMail(new ServerSetup(TestServer.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
+        smtp = Mails.smtp();
         var withMail = new HashMap<>(config);
-        withMail.putAll(Map.of("MAIL_SERVER", "127.0.0.1", "MAIL_PORT", smtp.getSmtp().getPort(), "MAIL_USE_TLS", false,
-                "MAIL_DEFAULT_SENDER", "berth@example.com"));
+        withMail.putAll(Mails.config(smtp));
         open(withMail, users);
     }
 
@@ -44,6 +44,17 @@ abstract class BrowserTestBase {
         if (browser != null) browser.close();
         if (server != null) server.close();
         if (smtp != null) smtp.stop();
+    }
+
+    /** The page shown fits a 390 px wide phone screen (checked there, with a screenshot, then back at 1280 px). */
+    static void fitsPhone(String screenshot) {
+        browser.width(390, 844);
+        try {
+            assertTrue(browser.scrollWidth() <= 390, browser.path() + " overflows 390 px: " + browser.scrollWidth());
+            browser.screenshot(screenshot + "-390px");
+        } finally {
+            browser.width(1280, 900);
+        }
     }
 
     /** Signs in through the sign-in page, as a fresh browser would, and lands on Repositories. */

@@ -1,5 +1,6 @@
 package io.berth.registry.ui;
 
+import io.berth.registry.testing.Recoveries;
 import io.berth.registry.testing.RegistryHttp;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -20,16 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The superuser panel in headless Chromium: only for SUPER_USERS; users are created, get a new e-mail or password,
- * are disabled, taken over and deleted; organizations are renamed, taken over and deleted; deleting needs the name typed.
+ * The superuser panel in headless Chromium: only for SUPER_USERS; users are created, get a new e-mail, a recovery
+ * e-mail or a new password, are disabled, taken over and deleted; organizations are renamed, taken over and deleted; deleting needs the name typed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SuperuserPagesIT extends BrowserTestBase {
     private static RegistryHttp http;
 
     @BeforeAll
-    static void start() {
-        open(Map.of("SUPER_USERS", List.of("root")), "root", "dave", "frank", "gina");
+    static void start() throws IOException {
+        openWithMail(Map.of("SUPER_USERS", List.of("root")), "root", "dave", "frank", "gina");
         http = new RegistryHttp(server);
         ok(http.api("POST", "/organization/", server.oauthToken("gina"), new JsonObject().put("name", "ginaworks")
                 .put("email", "g@ginaworks.test")));
@@ -73,6 +75,11 @@ class SuperuserPagesIT extends BrowserTestBase {
         browser.clickAndLoad(userRow("dave").findElement(By.cssSelector("form.user-email button")));
         browser.waitForText("#notice", "The e-mail of dave is now dave@new.example.");
         assertTrue(userRow("dave").getText().contains("dave@new.example"));
+
+        manage(userRow("dave"));
+        browser.clickAndLoad(userRow("dave").findElement(By.cssSelector("form.user-recovery button")));
+        browser.waitForText("#notice", "A recovery e-mail was sent to dave@new.example.");
+        assertTrue(Recoveries.link(smtp, "dave@new.example").contains("/recovery?code="));
 
         manage(userRow("dave"));
         userRow("dave").findElement(By.name("password")).sendKeys("short");
