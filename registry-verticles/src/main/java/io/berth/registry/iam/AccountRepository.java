@@ -178,6 +178,18 @@ public final class AccountRepository {
     /** An account found by a name search; {@code organizationMember} null when no organization was asked about. */
     public record Match(Account account, Boolean organizationMember) {}
 
+    /** The entity search's query; {@code ^@} (starts with) is answered by the {@code account_username_prefix} index. */
+    static final String MATCHING = "SELECT " + COLUMNS + """
+            , CASE WHEN $4::bigint IS NULL THEN NULL
+                   ELSE kind = 'robot' OR EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
+                                                  WHERE t.organization_id = $4 AND m.account_id = account.id)
+              END
+            FROM account
+            WHERE enabled AND ((kind = 'user' AND username ^@ $1)
+                               OR (kind = 'robot' AND owner_id = $2 AND username ^@ $3))
+            ORDER BY (username = $1 OR username = coalesce($3::text, '')) DESC, kind = 'robot' DESC, username COLLATE "C"
+            LIMIT $5""";
+
     /**
      * The entity search ({@code GET /api/v1/entities/<prefix>}): enabled users whose name starts with
      * {@code prefix} and, when {@code robotOwnerId} is given, that namespace's robots whose full name starts with
@@ -186,16 +198,7 @@ public final class AccountRepository {
      */
     public Future<List<Match>> matching(SqlClient db, String prefix, Long robotOwnerId, String robotPrefix,
                                         Long organizationId, int limit) {
-        return db.preparedQuery("SELECT " + COLUMNS + """
-                        , CASE WHEN $4::bigint IS NULL THEN NULL
-                               ELSE kind = 'robot' OR EXISTS (SELECT 1 FROM team t JOIN team_member m ON m.team_id = t.id
-                                                              WHERE t.organization_id = $4 AND m.account_id = account.id)
-                          END
-                        FROM account
-                        WHERE enabled AND ((kind = 'user' AND starts_with(username, $1))
-                                           OR (kind = 'robot' AND owner_id = $2 AND starts_with(username, $3)))
-                        ORDER BY (username = $1 OR username = coalesce($3::text, '')) DESC, kind = 'robot' DESC, username COLLATE "C"
-                        LIMIT $5""")
+        return db.preparedQuery(MATCHING)
                 .execute(Tuple.of(prefix, robotOwnerId, robotPrefix, organizationId, limit))
                 .map(rows -> Sql.list(rows, r -> new Match(map(r), r.getBoolean(COLUMN_COUNT))));
     }

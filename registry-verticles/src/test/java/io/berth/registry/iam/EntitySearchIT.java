@@ -71,6 +71,20 @@ class EntitySearchIT {
                 .orElseThrow(() -> new AssertionError(name + " is not among " + results.encode()));
     }
 
+    /** With sequential scans priced out, as a large account table would, the search is answered by the prefix index. */
+    @Test
+    void theSearchUsesTheNamePrefixIndex() {
+        var plan = server.services().database().pool().withConnection(conn -> conn.query("SET enable_seqscan = off")
+                        .execute().compose(v -> conn.preparedQuery("EXPLAIN " + AccountRepository.MATCHING)
+                                .execute(Tuple.of("bo", 1L, "acme+b", null, 10))))
+                .map(rows -> {
+                    var text = new StringBuilder();
+                    rows.forEach(r -> text.append(r.getString(0)).append('\n'));
+                    return text.toString();
+                }).await();
+        assertTrue(plan.contains("account_username_prefix"), plan);
+    }
+
     @Test
     void anonymousCallersAreRefused() {
         var r = http.api("GET", "/entities/bo", null, null);
