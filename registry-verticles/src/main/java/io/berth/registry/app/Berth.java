@@ -202,7 +202,7 @@ public final class Berth {
         var metrics = new Metrics();
         var userFiles = new UserFileService(config, pool, new UserFileRepository(), blobRows, storage, secrets.databaseKey());
         var garbageCollector = new GarbageCollector(vertx, pool, tagRows, manifestRows, blobRows, storage, userFiles,
-                usage, metrics, config.gc());
+                appTokens, usage, metrics, config.gc());
         var exports = new ExportRepository();
         var callbacks = new CallbackUrls(vertx, config.usageLog().callbackAllowedHosts());
         var logs = new LogService(vertx, pool, logRows, exports, authorizer, repositories, users, callbacks, storage,

@@ -96,10 +96,12 @@ final class Routes {
         // before the repository API: its nested-name pattern would also match permission paths
         new PermissionApi(s.repositories(), s.permissions()).mount(api);
         new ApplicationApi(s.applications()).mount(api);
-        if (s.config().appTokens().enabled()) new AppTokenApi(s.appTokens()).mount(api);
+        var appTokenApi = new AppTokenApi(s.appTokens());
+        if (s.config().appTokens().enabled()) appTokenApi.mount(api);
         if (s.config().featureSuperUsers()) {
             new SuperuserApi(s.superusers(), s.credentials()).mount(api);
             new GcApi(s.garbageCollector(), s.authorizer()).mount(api);
+            if (s.config().appTokens().enabled()) appTokenApi.mountSuperuser(api);
         }
         // tag and manifest routes first: the repository routes' name pattern would take /tag/… and /manifest/…
         new TagApi(s.repositories(), s.tags(), s.config().tags().permanentlyDelete()).mount(api);

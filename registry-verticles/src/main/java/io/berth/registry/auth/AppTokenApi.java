@@ -4,10 +4,13 @@ import io.berth.registry.auth.AppTokenRepository.AppToken;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Dates;
 import io.berth.registry.http.Http;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
 
 /**
  * The caller's app-specific tokens, {@code /api/v1/user/apptoken} (quay-api.md §3.16), mounted only with
@@ -28,12 +31,34 @@ public final class AppTokenApi {
         api.delete("/user/apptoken/:uuid").handler(this::revoke);
     }
 
+    /**
+     * {@code GET /api/v1/superuser/apptokens}: every user's tokens, without codes, in the user listing's shape (Quay's
+     * SuperUserAppTokens); mounted only with {@code FEATURE_SUPER_USERS} too. Superuser, {@code super:user} and a fresh
+     * login, as the rest of the superuser API.
+     */
+    public void mountSuperuser(Router api) {
+        api.get("/superuser/apptokens").handler(this::listAll);
+    }
+
     private void list(RoutingContext ctx) {
         Identity who = ApiAuth.require(ctx, "user:admin");
-        // Quay echoes the parsed flag: null when it was not asked
-        Boolean expiring = ctx.queryParams().contains("expiring") ? Http.flag(ctx, "expiring", false) : null;
-        tokens.list(who, Boolean.TRUE.equals(expiring))
-                .onSuccess(list -> {
+        Boolean expiring = expiring(ctx);
+        listed(ctx, tokens.list(who, Boolean.TRUE.equals(expiring)), expiring);
+    }
+
+    private void listAll(RoutingContext ctx) {
+        Identity who = ApiAuth.requireFresh(ctx, "super:user");
+        Boolean expiring = expiring(ctx);
+        listed(ctx, tokens.listAll(who, Boolean.TRUE.equals(expiring)), expiring);
+    }
+
+    /** Quay echoes the parsed {@code expiring} flag: null when it was not asked. */
+    private static Boolean expiring(RoutingContext ctx) {
+        return ctx.queryParams().contains("expiring") ? Http.flag(ctx, "expiring", false) : null;
+    }
+
+    private static void listed(RoutingContext ctx, Future<List<AppToken>> found, Boolean expiring) {
+        found.onSuccess(list -> {
                     var out = new JsonArray();
                     list.forEach(t -> out.add(view(t)));
                     Http.json(ctx, 200, new JsonObject().put("tokens", out).put("only_expiring", expiring));

@@ -3,20 +3,26 @@ package io.berth.registry.auth;
 import io.berth.registry.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** SQL for app-specific tokens. A token whose expiration has passed is listed, but never found or accepted. */
+/**
+ * SQL for app-specific tokens. A token whose expiration has passed is listed, but never found or accepted, until
+ * garbage collection deletes it ({@link #deleteExpired}).
+ */
 public final class AppTokenRepository {
     private static final String RETURNED = """
             id, uuid, account_id, title, token_name, token_sealed, created_at, expiration, last_accessed""";
     private static final String COLUMNS = RETURNED.replaceAll("(\\w+)", "t.$1");
     private static final String LIVE = "(t.expiration IS NULL OR t.expiration > now())";
+    private static final String OLDEST_FIRST = " ORDER BY t.created_at, t.id";
+    /** Live tokens that expire by {@code $1}, soonest first. */
+    private static final String EXPIRING = "t.expiration > now() AND t.expiration <= $1 ORDER BY t.expiration, t.id";
 
     /** A token; {@code sealedSecret} is the secret part of its code, sealed with the database key. */
     public record AppToken(long id, UUID uuid, long accountId, String title, String tokenName, String sealedSecret,
@@ -36,16 +42,37 @@ public final class AppTokenRepository {
 
     /** Every token of the account, expired ones too, oldest first. */
     public Future<List<AppToken>> list(SqlClient db, long accountId) {
-        return db.preparedQuery("SELECT " + COLUMNS + " FROM app_specific_token t WHERE t.account_id = $1"
-                        + " ORDER BY t.created_at, t.id")
-                .execute(Tuple.of(accountId)).map(AppTokenRepository::tokens);
+        return select(db, "t.account_id = $1" + OLDEST_FIRST, Tuple.of(accountId));
+    }
+
+    /** Every user's tokens, expired ones too, oldest first. */
+    public Future<List<AppToken>> listAll(SqlClient db) {
+        return select(db, "TRUE" + OLDEST_FIRST, Tuple.tuple());
     }
 
     /** The account's tokens that are still live but expire by {@code until}, soonest first. */
     public Future<List<AppToken>> expiring(SqlClient db, long accountId, OffsetDateTime until) {
-        return db.preparedQuery("SELECT " + COLUMNS + " FROM app_specific_token t WHERE t.account_id = $1"
-                        + " AND t.expiration > now() AND t.expiration <= $2 ORDER BY t.expiration, t.id")
-                .execute(Tuple.of(accountId, until)).map(AppTokenRepository::tokens);
+        return select(db, "t.account_id = $2 AND " + EXPIRING, Tuple.of(until, accountId));
+    }
+
+    /** Every user's tokens that are still live but expire by {@code until}, soonest first. */
+    public Future<List<AppToken>> expiringAll(SqlClient db, OffsetDateTime until) {
+        return select(db, EXPIRING, Tuple.of(until));
+    }
+
+    /**
+     * Deletes up to {@code limit} tokens that expired more than {@code window} ago; returns how many. Rows another
+     * transaction holds (a collection on another node, a revocation, a login touching the token) are skipped, so
+     * nodes collecting at once delete each token once and wait for nothing.
+     */
+    public Future<Integer> deleteExpired(SqlClient db, Duration window, int limit) {
+        return db.preparedQuery("""
+                        DELETE FROM app_specific_token WHERE id IN (
+                            SELECT id FROM app_specific_token
+                            WHERE expiration < now() - $1::bigint * interval '1 millisecond'
+                            ORDER BY expiration LIMIT $2
+                            FOR UPDATE SKIP LOCKED)""")
+                .execute(Tuple.of(window.toMillis(), limit)).map(rows -> rows.rowCount());
     }
 
     /** The account's live token with that uuid, or null. */
@@ -88,8 +115,9 @@ public final class AppTokenRepository {
                 .execute(Tuple.of(id)).mapEmpty();
     }
 
-    private static List<AppToken> tokens(RowSet<Row> rows) {
-        return Sql.list(rows, AppTokenRepository::token);
+    private static Future<List<AppToken>> select(SqlClient db, String condition, Tuple params) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM app_specific_token t WHERE " + condition)
+                .execute(params).map(rows -> Sql.list(rows, AppTokenRepository::token));
     }
 
     private static AppToken token(Row r) {

@@ -19,7 +19,8 @@ import java.util.UUID;
  * A user's app-specific tokens (quay-api.md §1.4, §3.16): passwords for the docker CLI and other clients, used with the
  * username {@code $app}, that the user creates, lists, reads back and revokes. Only the user sees its own tokens, and
  * only with full access to its account ({@code user:admin}): never a robot. A token expires after
- * {@code APP_SPECIFIC_TOKEN_EXPIRATION} when that is set.
+ * {@code APP_SPECIFIC_TOKEN_EXPIRATION} when that is set, and garbage collection deletes it
+ * {@code EXPIRED_APP_SPECIFIC_TOKEN_GC} later. Superusers may list every user's tokens, never their codes.
  */
 public final class AppTokenService {
     public static final String USERNAME = "$app";
@@ -36,6 +37,7 @@ public final class AppTokenService {
     private final Authorizer authorizer;
     private final UsageLogger usage;
     private final Duration lifetime;
+    private final Duration expiredCollection;
 
     public AppTokenService(BerthConfig.AppTokens config, Pool pool, AppTokenRepository rows, SecretBox box,
                            Authorizer authorizer, UsageLogger usage) {
@@ -45,6 +47,7 @@ public final class AppTokenService {
         this.authorizer = authorizer;
         this.usage = usage;
         this.lifetime = config.expiration() == null || config.expiration().isZero() ? null : config.expiration();
+        this.expiredCollection = config.expiredCollection();
     }
 
     /**
@@ -52,11 +55,31 @@ public final class AppTokenService {
      * lifetime (at least a second).
      */
     public Future<List<AppToken>> list(Identity who, boolean expiring) {
-        return authorizer.requireOwnAccount(who).compose(v -> {
-            if (!expiring) return rows.list(pool, who.accountId());
-            long window = Math.max(1, (long) Math.ceil((lifetime != null ? lifetime : DEFAULT_LIFETIME).toSeconds() * 0.1));
-            return rows.expiring(pool, who.accountId(), OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(window));
-        });
+        return authorizer.requireOwnAccount(who).compose(v -> expiring
+                ? rows.expiring(pool, who.accountId(), expiringUntil()) : rows.list(pool, who.accountId()));
+    }
+
+    /**
+     * Every user's tokens, for a superuser's audit ({@code GET /api/v1/superuser/apptokens}); with {@code expiring},
+     * only the live ones that expire soon, as in {@link #list}.
+     */
+    public Future<List<AppToken>> listAll(Identity who, boolean expiring) {
+        if (!authorizer.isSuperUser(who)) return Future.failedFuture(Authorizer.refusal(who));
+        return expiring ? rows.expiringAll(pool, expiringUntil()) : rows.listAll(pool);
+    }
+
+    /**
+     * Deletes up to {@code limit} tokens that expired {@code EXPIRED_APP_SPECIFIC_TOKEN_GC} ago or more (a step of
+     * garbage collection); returns how many. Safe on several nodes at once: each deletes the tokens it locked.
+     */
+    public Future<Integer> deleteExpired(int limit) {
+        return expiredCollection == null ? Future.succeededFuture(0)
+                : rows.deleteExpired(pool, expiredCollection, limit);
+    }
+
+    private OffsetDateTime expiringUntil() {
+        long window = Math.max(1, (long) Math.ceil((lifetime != null ? lifetime : DEFAULT_LIFETIME).toSeconds() * 0.1));
+        return OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(window);
     }
 
     /** A new token for the caller, titled as asked, expiring after the configured lifetime (if any). */

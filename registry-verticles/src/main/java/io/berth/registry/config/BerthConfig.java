@@ -69,9 +69,11 @@ Builds builds,
 
     /**
      * App-specific tokens ({@code FEATURE_APP_SPECIFIC_TOKENS}): passwords for the docker CLI and other clients;
-     * {@code expiration} ({@code APP_SPECIFIC_TOKEN_EXPIRATION}) is the lifetime of a new one, null for none.
+     * {@code expiration} ({@code APP_SPECIFIC_TOKEN_EXPIRATION}) is the lifetime of a new one, null for none; garbage
+     * collection deletes a token {@code expiredCollection} ({@code EXPIRED_APP_SPECIFIC_TOKEN_GC}) after it expired,
+     * or never when null: as Quay runs its worker, only with the feature on or the key set.
      */
-    public record AppTokens(boolean enabled, Duration expiration) {}
+    public record AppTokens(boolean enabled, Duration expiration, Duration expiredCollection) {}
 
     /** SMTP settings; mailing is on when {@code FEATURE_MAILING} is and a {@code MAIL_SERVER} is configured. */
     public record Mail(boolean enabled, String server, int port, boolean useTls, String username, String password,

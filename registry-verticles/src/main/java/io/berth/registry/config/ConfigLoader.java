@@ -43,7 +43,7 @@ public final class ConfigLoader {
             "FEATURE_CHANGE_TAG_EXPIRATION", "BROWSER_API_CALLS_XHR_ONLY",
             "ACTION_LOG_AUDIT_LOGINS", "ACTION_LOG_AUDIT_LOGIN_FAILURES", "FEATURE_DIRECT_LOGIN", "FRESH_LOGIN_TIMEOUT",
             "INSTANCE_SERVICE_KEY_SERVICE", "SECRET_KEY", "DATABASE_SECRET_KEY",
-            "FEATURE_APP_SPECIFIC_TOKENS", "APP_SPECIFIC_TOKEN_EXPIRATION",
+            "FEATURE_APP_SPECIFIC_TOKENS", "APP_SPECIFIC_TOKEN_EXPIRATION", "EXPIRED_APP_SPECIFIC_TOKEN_GC",
             "INSTANCE_SERVICE_KEY_LOCATION", "FEATURE_MAILING", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
             "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PERMANENTLY_DELETE_TAGS",
             "LABELED_EXPIRATION_MINIMUM", "LABELED_EXPIRATION_MAXIMUM", "LABEL_KEY_RESERVED_PREFIXES",
@@ -153,9 +153,7 @@ public final class ConfigLoader {
                 r.bool("ACTION_LOG_AUDIT_LOGINS", true),
                 // Quay's default is false; Berth audits failed logins unless told not to
                 r.bool("ACTION_LOG_AUDIT_LOGIN_FAILURES", true),
-                new BerthConfig.AppTokens(r.bool("FEATURE_APP_SPECIFIC_TOKENS", true),
-                        r.string("APP_SPECIFIC_TOKEN_EXPIRATION", null) == null ? null
-                                : r.duration("APP_SPECIFIC_TOKEN_EXPIRATION", null)),
+                appTokens(r),
                 r.string("INSTANCE_SERVICE_KEY_SERVICE", "quay"),
                 r.string("SECRET_KEY", null),
                 r.string("DATABASE_SECRET_KEY", null),
@@ -185,6 +183,15 @@ public final class ConfigLoader {
         return new BerthConfig.Builds(r.bool("FEATURE_BUILD_SUPPORT", true), r.bool("FEATURE_READER_BUILD_LOGS", false),
                 max, lease, r.bool("BUILD_LOCAL_WORKER", true),
                 r.string("BUILD_DOCKER_HOST", "unix:///var/run/docker.sock"), r.duration("USERFILES_EXPIRATION", "1h"));
+    }
+
+    private static BerthConfig.AppTokens appTokens(Reader r) {
+        boolean enabled = r.bool("FEATURE_APP_SPECIFIC_TOKENS", true);
+        Duration lifetime = r.string("APP_SPECIFIC_TOKEN_EXPIRATION", null) == null ? null
+                : r.duration("APP_SPECIFIC_TOKEN_EXPIRATION", null);
+        boolean collected = enabled || r.string("EXPIRED_APP_SPECIFIC_TOKEN_GC", null) != null;
+        return new BerthConfig.AppTokens(enabled, lifetime,
+                collected ? r.duration("EXPIRED_APP_SPECIFIC_TOKEN_GC", "1d") : null);
     }
 
     /** Clustered only when members are listed; then a shared secret is required. */

@@ -1,6 +1,7 @@
 package io.berth.registry.gc;
 
 import io.berth.model.oci.Digest;
+import io.berth.registry.auth.AppTokenService;
 import io.berth.registry.auth.Identity;
 import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Online garbage collection, in passes that run on a timer on every node and on demand. Nothing needs read-only mode:
@@ -37,6 +39,8 @@ import java.util.List;
  *   <li>deletes repository links to blobs that no manifest of the repository references, once older than the grace
  *       period: a push uploads or mounts its blobs before it puts the manifest that references them;</li>
  *   <li>deletes files dropped for builds that no build refers to, once expired (see {@link UserFileService});</li>
+ *   <li>deletes app-specific tokens that expired {@code EXPIRED_APP_SPECIFIC_TOKEN_GC} ago (see
+ *       {@link AppTokenService#deleteExpired});</li>
  *   <li>deletes blob rows nothing references and queues their bytes for deletion, in the same transaction;</li>
  *   <li>removes queued bytes from storage, after the rows are gone for good.</li>
  * </ol>
@@ -56,6 +60,7 @@ public final class GarbageCollector {
     private final BlobRepository blobs;
     private final BlobStorage storage;
     private final UserFileService userFiles;
+    private final AppTokenService appTokens;
     private final UsageLogger usage;
     private final BerthConfig.Gc config;
     private final Metrics.Counter runs;
@@ -64,11 +69,12 @@ public final class GarbageCollector {
     private final Metrics.Counter blobsDeleted;
     private final Metrics.Counter bytesDeleted;
     private final Metrics.Counter userFilesDeleted;
+    private final Metrics.Counter appTokensDeleted;
     private final BackgroundJob<Report> job;
 
     public GarbageCollector(Vertx vertx, Pool pool, TagRepository tags, ManifestRepository manifests,
-                            BlobRepository blobs, BlobStorage storage, UserFileService userFiles, UsageLogger usage,
-                            Metrics metrics, BerthConfig.Gc config) {
+                            BlobRepository blobs, BlobStorage storage, UserFileService userFiles,
+                            AppTokenService appTokens, UsageLogger usage, Metrics metrics, BerthConfig.Gc config) {
         this.job = new BackgroundJob<>(vertx, "Garbage collection", this::pass);
         this.pool = pool;
         this.tags = tags;
@@ -76,6 +82,7 @@ public final class GarbageCollector {
         this.blobs = blobs;
         this.storage = storage;
         this.userFiles = userFiles;
+        this.appTokens = appTokens;
         this.usage = usage;
         this.config = config;
         this.runs = metrics.counter("berth_gc_runs_total", "Garbage collection passes completed.");
@@ -85,16 +92,18 @@ public final class GarbageCollector {
         this.bytesDeleted = metrics.counter("berth_gc_bytes_deleted_total", "Bytes of the blobs garbage collection deleted.");
         this.userFilesDeleted = metrics.counter("berth_gc_user_files_deleted_total",
                 "Expired files dropped for builds that garbage collection deleted.");
+        this.appTokensDeleted = metrics.counter("berth_gc_app_tokens_deleted_total",
+                "Expired app-specific tokens that garbage collection deleted.");
     }
 
     /** What one pass did. */
     public record Report(int tagsExpired, int tagsRemoved, int manifestsDeleted, int linksDeleted, int userFilesDeleted,
-                         int blobsDeleted, long bytesFreed) {
+                         int appTokensDeleted, int blobsDeleted, long bytesFreed) {
         public JsonObject toJson() {
             return new JsonObject().put("tags_expired", tagsExpired).put("tags_removed", tagsRemoved)
                     .put("manifests_deleted", manifestsDeleted).put("links_deleted", linksDeleted)
-                    .put("user_files_deleted", userFilesDeleted).put("blobs_deleted", blobsDeleted)
-                    .put("bytes_freed", bytesFreed);
+                    .put("user_files_deleted", userFilesDeleted).put("app_tokens_deleted", appTokensDeleted)
+                    .put("blobs_deleted", blobsDeleted).put("bytes_freed", bytesFreed);
         }
     }
 
@@ -115,13 +124,14 @@ public final class GarbageCollector {
     private Future<Report> pass() {
         return expireTags().compose(expired -> collectManifests(0, new Manifests(0, 0))
                 .compose(collected -> collectLinks(new Link(0, ""))
-                        .compose(links -> collectUserFiles()
-                                .compose(files -> collectBlobs("", new ArrayList<>())
-                                        .compose(deleted -> removeBytes().map(removed -> {
-                                            long bytes = deleted.stream().mapToLong(Deleted::size).sum();
-                                            return new Report(expired, collected.tags(), collected.manifests(), links,
-                                                    files, deleted.size(), bytes);
-                                        }))))))
+                        .compose(links -> inBatches(userFiles::deleteUnused)
+                                .compose(files -> inBatches(appTokens::deleteExpired)
+                                        .compose(tokens -> collectBlobs("", new ArrayList<>())
+                                                .compose(deleted -> removeBytes().map(removed -> {
+                                                    long bytes = deleted.stream().mapToLong(Deleted::size).sum();
+                                                    return new Report(expired, collected.tags(), collected.manifests(),
+                                                            links, files, tokens, deleted.size(), bytes);
+                                                })))))))
                 .onSuccess(this::record);
     }
 
@@ -132,12 +142,14 @@ public final class GarbageCollector {
         blobsDeleted.add(report.blobsDeleted());
         bytesDeleted.add(report.bytesFreed());
         userFilesDeleted.add(report.userFilesDeleted());
+        appTokensDeleted.add(report.appTokensDeleted());
         if (report.tagsExpired() + report.tagsRemoved() + report.manifestsDeleted() + report.linksDeleted()
-                + report.userFilesDeleted() + report.blobsDeleted() > 0) {
+                + report.userFilesDeleted() + report.appTokensDeleted() + report.blobsDeleted() > 0) {
             LOG.info("Garbage collection: {} tag(s) expired, {} tag row(s) left the time machine, {} manifest(s), "
-                            + "{} blob link(s), {} dropped build file(s) and {} blob(s) deleted, {} bytes freed",
-                    report.tagsExpired(), report.tagsRemoved(), report.manifestsDeleted(), report.linksDeleted(),
-                    report.userFilesDeleted(), report.blobsDeleted(), report.bytesFreed());
+                            + "{} blob link(s), {} dropped build file(s), {} expired app token(s) and {} blob(s) "
+                            + "deleted, {} bytes freed", report.tagsExpired(), report.tagsRemoved(),
+                    report.manifestsDeleted(), report.linksDeleted(), report.userFilesDeleted(),
+                    report.appTokensDeleted(), report.blobsDeleted(), report.bytesFreed());
         }
     }
 
@@ -191,9 +203,10 @@ public final class GarbageCollector {
                         : collectLinks(b.locked().getLast()).map(more -> b.deleted() + more));
     }
 
-    private Future<Integer> collectUserFiles() {
-        return userFiles.deleteUnused(BATCH).compose(n -> n < BATCH ? Future.succeededFuture(n)
-                : collectUserFiles().map(more -> n + more));
+    /** Runs a step that deletes up to a batch of rows until a batch comes back short; returns how many it deleted. */
+    private static Future<Integer> inBatches(IntFunction<Future<Integer>> step) {
+        return step.apply(BATCH).compose(n -> n < BATCH ? Future.succeededFuture(n)
+                : inBatches(step).map(more -> n + more));
     }
 
     private Future<List<Deleted>> collectBlobs(String after, List<Deleted> sum) {

@@ -69,11 +69,6 @@ class AppTokenApiIT {
         return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1])));
     }
 
-    static void backdate(String uuid, String column, String interval) {
-        db.query("UPDATE app_specific_token SET " + column + " = now() + $2::text::interval WHERE uuid = $1::uuid",
-                Tuple.of(uuid, interval));
-    }
-
     @Test
     void tokensHaveQuaysShapesAndAreRevoked() {
         String alice = server.oauthToken("alice");
@@ -231,7 +226,7 @@ class AppTokenApiIT {
         String jwt = json(ok(login(AppTokenService.USERNAME, code, "repository:alice/app:pull"))).getString("token");
         assertEquals(200, http.send(http.request("/v2/alice/app/tags/list", jwt).build()).statusCode());
 
-        backdate(uuid, "expiration", "-1 minute");
+        db.appTokenExpires(uuid, "-1 minute");
         var expired = login(AppTokenService.USERNAME, code, null);
         for (var r : List.of(wrongSecret, tooShort, expired)) {
             assertEquals(401, r.statusCode(), r.body());
@@ -289,9 +284,9 @@ class AppTokenApiIT {
         String later = create(lister, "later").getString("uuid");
         String gone = create(lister, "gone").getString("uuid");
         create(lister, "forever");
-        backdate(soon, "expiration", "2 days");
-        backdate(later, "expiration", "3 days");
-        backdate(gone, "expiration", "-1 day");
+        db.appTokenExpires(soon, "2 days");
+        db.appTokenExpires(later, "3 days");
+        db.appTokenExpires(gone, "-1 day");
 
         var expiring = json(ok(http.api("GET", "/user/apptoken?expiring=true", lister, null)));
         assertEquals(Boolean.TRUE, expiring.getBoolean("only_expiring"));

@@ -71,11 +71,17 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void appSpecificTokensAreOnAndNeverExpireUnlessConfigured() {
-        assertEquals(new BerthConfig.AppTokens(true, null), ConfigLoader.from(Map.of()).appTokens());
-        assertEquals(new BerthConfig.AppTokens(false, Duration.ofDays(90)), ConfigLoader.from(Map.of(
+    void appSpecificTokensAreOnNeverExpireUnlessConfiguredAndAreCollectedADayAfterExpiring() {
+        assertEquals(new BerthConfig.AppTokens(true, null, Duration.ofDays(1)), ConfigLoader.from(Map.of()).appTokens());
+        assertEquals(new BerthConfig.AppTokens(true, null, Duration.ofHours(6)),
+                ConfigLoader.from(Map.of("EXPIRED_APP_SPECIFIC_TOKEN_GC", "6h")).appTokens());
+        // as Quay's worker: with the feature off, expired tokens are collected only when the key is set
+        assertEquals(new BerthConfig.AppTokens(false, Duration.ofDays(90), null), ConfigLoader.from(Map.of(
                 "FEATURE_APP_SPECIFIC_TOKENS", false, "APP_SPECIFIC_TOKEN_EXPIRATION", "90d")).appTokens());
+        assertEquals(new BerthConfig.AppTokens(false, null, Duration.ofDays(2)), ConfigLoader.from(Map.of(
+                "FEATURE_APP_SPECIFIC_TOKENS", false, "EXPIRED_APP_SPECIFIC_TOKEN_GC", "2d")).appTokens());
         assertMessageNames("APP_SPECIFIC_TOKEN_EXPIRATION", Map.of("APP_SPECIFIC_TOKEN_EXPIRATION", "3 months"));
+        assertMessageNames("EXPIRED_APP_SPECIFIC_TOKEN_GC", Map.of("EXPIRED_APP_SPECIFIC_TOKEN_GC", "a day"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -201,28 +202,80 @@ class SuperuserApiIT {
                 Tuple.tuple()).size());
     }
 
+    /** The superuser API's listings, each refused to others and needing a fresh login from a session. */
+    static final List<String> LISTINGS = List.of("/api/v1/superuser/users/", "/api/v1/superuser/apptokens");
+
     @Test
     void onlySuperusersGetIn() {
         server.createUser("plain", "plain-password");
         var plain = Browser.signedIn(server, "plain", "plain-password");
-        assertEquals(403, plain.get("/api/v1/superuser/users/").statusCode());
         assertEquals(403, plain.json("POST", "/api/v1/superuser/users/", new JsonObject().put("username", "sneaky")).statusCode());
         assertEquals(403, plain.json("POST", "/api/v1/superuser/takeownership/root", null).statusCode());
-        assertEquals(401, call("GET", "/api/v1/superuser/users/", null, null).statusCode());
-
         var narrow = new JsonObject(call("POST", "/api/v1/organization/rootcorp/applications/" + clientId + "/tokens", root,
                 new JsonObject().put("name", "narrow").put("scope", "user:admin")).body()).getString("token");
-        assertEquals(403, call("GET", "/api/v1/superuser/users/", narrow, null).statusCode(),
-                "a superuser's token without super:user is no superuser");
-
         var rootSession = Browser.signedIn(server, "root", "root-password");
-        assertEquals(200, rootSession.get("/api/v1/superuser/users/").statusCode());
+        for (String path : LISTINGS) {
+            assertEquals(403, plain.get(path).statusCode(), path);
+            assertEquals(401, call("GET", path, null, null).statusCode(), path);
+            assertEquals(403, call("GET", path, narrow, null).statusCode(),
+                    "a superuser's token without super:user is no superuser: " + path);
+            assertEquals(200, rootSession.get(path).statusCode(), path);
+        }
+
         db.query("""
                 UPDATE web_session SET fresh_at = now() - interval '1 hour'
                 WHERE account_id = (SELECT id FROM account WHERE username = 'root')""", Tuple.tuple());
-        var stale = rootSession.get("/api/v1/superuser/users/");
-        assertEquals(401, stale.statusCode());
-        assertEquals("fresh_login_required", new JsonObject(stale.body()).getString("error_type"));
+        for (String path : LISTINGS) {
+            var stale = rootSession.get(path);
+            assertEquals(401, stale.statusCode(), path);
+            assertEquals("fresh_login_required", new JsonObject(stale.body()).getString("error_type"), path);
+        }
+    }
+
+    /** A user's new app-specific token (via its own API), expiring at now plus {@code fromNow} unless null; its uuid. */
+    static String appToken(String user, String title, String fromNow) {
+        var created = call("POST", "/api/v1/user/apptoken", server.oauthToken(user), new JsonObject().put("title", title));
+        assertEquals(200, created.statusCode(), created.body());
+        String uuid = new JsonObject(created.body()).getJsonObject("token").getString("uuid");
+        if (fromNow != null) db.appTokenExpires(uuid, fromNow);
+        return uuid;
+    }
+
+    static List<String> uuids(JsonObject listing) {
+        return listing.getJsonArray("tokens").stream().map(t -> ((JsonObject) t).getString("uuid")).toList();
+    }
+
+    /** Refusals and the fresh-login rule: see {@link #onlySuperusersGetIn}. */
+    @Test
+    void superusersListEveryUsersAppTokensWithoutTheirCodes() {
+        server.createUser("tokenholder", "tokenholder-password");
+        String soon = appToken("tokenholder", "soon", "2 days");
+        String expired = appToken("tokenholder", "expired", "-1 hour");
+        String forever = appToken("other-root", "forever", null);
+
+        var all = call("GET", "/api/v1/superuser/apptokens", root, null);
+        assertEquals(200, all.statusCode(), all.body());
+        var listing = new JsonObject(all.body());
+        assertEquals(Set.of("tokens", "only_expiring"), listing.fieldNames());
+        assertTrue(listing.containsKey("only_expiring") && listing.getValue("only_expiring") == null,
+                "not asked: null, as Quay echoes it");
+        assertTrue(uuids(listing).containsAll(List.of(soon, expired, forever)), listing.encode());
+        listing.getJsonArray("tokens").forEach(t -> assertEquals(
+                Set.of("uuid", "title", "last_accessed", "created", "expiration"), ((JsonObject) t).fieldNames(),
+                "the user listing's view: never a code"));
+
+        var expiring = new JsonObject(call("GET", "/api/v1/superuser/apptokens?expiring=true", root, null).body());
+        assertEquals(Boolean.TRUE, expiring.getBoolean("only_expiring"));
+        assertEquals(List.of(soon), uuids(expiring), "live tokens expiring within a tenth of four weeks, of any user");
+
+        var refused = call("GET", "/api/v1/superuser/apptokens", server.oauthToken("tokenholder"), null);
+        assertEquals(403, refused.statusCode(), "a user who holds tokens sees no one's here: " + refused.body());
+
+        try (var off = TestServer.startSharing(server, Map.of("SUPER_USERS", List.of("root", "other-root"),
+                "FEATURE_APP_SPECIFIC_TOKENS", false))) {
+            var missing = new RegistryHttp(off).api("GET", "/superuser/apptokens", off.oauthToken("root"), null);
+            assertEquals(404, missing.statusCode(), "without FEATURE_APP_SPECIFIC_TOKENS there is no such endpoint");
+        }
     }
 
     @Test

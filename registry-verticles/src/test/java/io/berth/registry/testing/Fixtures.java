@@ -107,6 +107,15 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * Moves an app-specific token's expiration to now plus {@code fromNow}, a PostgreSQL interval ({@code -2 days} has
+     * it expired two days ago), so tests need not wait for a token to expire.
+     */
+    public void appTokenExpires(String uuid, String fromNow) {
+        query("UPDATE app_specific_token SET expiration = now() + $2::text::interval WHERE uuid = $1::uuid",
+                Tuple.of(uuid, fromNow));
+    }
+
     /** The kinds of the usage-log entries of a repository, oldest first. */
     public List<String> logKinds(long repositoryId) {
         flushUsageLog();
