@@ -136,6 +136,18 @@ public final class ManifestRepository {
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
+    /**
+     * Ends the push holds ({@code keep_until}) of the index's children, as Quay's {@code include_submanifests} expires
+     * their temporary tags: each child is then kept only by a tag or another kept index, and goes with the index
+     * otherwise.
+     */
+    public Future<Void> releaseChildren(SqlClient tx, long indexId) {
+        return tx.preparedQuery("""
+                        UPDATE manifest m SET keep_until = now() FROM manifest_child c
+                        WHERE c.manifest_id = $1 AND m.id = c.child_id AND m.keep_until > now()""")
+                .execute(Tuple.of(indexId)).mapEmpty();
+    }
+
     /** Stops serving the manifest; it stays for the time machine until garbage collection. */
     public Future<Void> markDeleted(SqlClient tx, long manifestId) {
         return tx.preparedQuery("UPDATE manifest SET deleted_at = now(), keep_until = NULL WHERE id = $1")

@@ -97,14 +97,16 @@ public final class TagApi {
         write(ctx, (actor, tag) -> tags.restore(actor, tag, digest).<Object>map(new JsonObject()), 200);
     }
 
+    /** Quay's {@code ExpireTag}: {@code manifest_digest} is ignored with {@code is_alive}, required without it. */
     private void expire(RoutingContext ctx) {
         JsonObject body = Http.jsonBody(ctx);
         boolean alive = Boolean.TRUE.equals(Http.optional(body, "is_alive", Boolean.class, "boolean"));
+        boolean children = Boolean.TRUE.equals(Http.optional(body, "include_submanifests", Boolean.class, "boolean"));
         String digest = Http.optionalString(body, "manifest_digest");
         if (!alive && digest == null) {
             throw new BerthException(ErrorCode.INVALID_REQUEST, "manifest_digest required when is_alive set to false");
         }
-        write(ctx, (actor, tag) -> tags.removeFromTimeMachine(actor, tag, digest, alive).<Object>map(""), 200);
+        write(ctx, (actor, tag) -> tags.removeFromTimeMachine(actor, tag, digest, alive, children).<Object>map(""), 200);
     }
 
     /** A tag change: needs write access, a valid tag name; answers {@code status} with the action's result. */

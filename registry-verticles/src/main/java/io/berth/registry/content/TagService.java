@@ -133,9 +133,12 @@ public final class TagService {
     /**
      * Removes the tag from the time machine for good (Quay's {@code PERMANENTLY_DELETE_TAGS}): with {@code live},
      * its live row (whatever it points at); else its rows on {@code digest} that ended within the window. Garbage
-     * collection then reclaims what only those rows kept.
+     * collection then reclaims what only those rows kept. With {@code includeSubmanifests} the children of that
+     * manifest (an index) lose their push holds too, so they go with it unless a tag or another index keeps them;
+     * without, each child stays as long as its push hold says ({@code PUSH_TEMP_TAG_EXPIRATION_SEC}).
      */
-    public Future<Void> removeFromTimeMachine(Actor actor, String name, String digest, boolean live) {
+    public Future<Void> removeFromTimeMachine(Actor actor, String name, String digest, boolean live,
+                                              boolean includeSubmanifests) {
         long repoId = actor.repository().id();
         return pool.withTransaction(tx -> manifests.lockRepository(tx, repoId)
                         .compose(v -> live
@@ -146,7 +149,8 @@ public final class TagService {
                                         ? Future.failedFuture(notFound())
                                         : tags.removeFromTimeMachine(tx, repoId, name, m.id(), live).compose(n -> n == 0
                                                 ? Future.failedFuture(notFound())
-                                                : Future.succeededFuture(d)))))
+                                                : (includeSubmanifests ? manifests.releaseChildren(tx, m.id())
+                                                        : Future.<Void>succeededFuture()).map(d)))))
                 .onSuccess(d -> log(actor, "permanently_delete_tag", name, new JsonObject().put("manifest_digest", d)))
                 .mapEmpty();
     }

@@ -471,7 +471,8 @@ final class RepositoryPages {
                 case "revert" -> tags.restore(actor, tag, digest).map("?tab=history&done=tag");
                 default -> !config.tags().permanentlyDelete()
                         ? Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Permanent deletion is disabled."))
-                        : tags.removeFromTimeMachine(actor, tag, digest, false).map("?tab=history&done=tag");
+                        // as Quay's Tag History: the entry's rows, and an index's children with them
+                        : tags.removeFromTimeMachine(actor, tag, digest, false, true).map("?tab=history&done=tag");
             };
         });
     }

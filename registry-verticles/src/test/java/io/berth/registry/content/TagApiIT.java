@@ -4,6 +4,7 @@ import io.berth.registry.testing.Blobs;
 import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.Images;
 import io.berth.registry.testing.Images.Image;
+import io.berth.registry.testing.Images.Index;
 import io.berth.registry.testing.ManifestClient;
 import io.berth.registry.testing.RegistryHttp;
 import io.berth.registry.testing.TestServer;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +253,125 @@ class TagApiIT {
             assertEquals(404, r.statusCode());
             assertEquals("not_found", json(r).getString("error_type"));
         }
+    }
+
+    static HttpResponse<String> expire(String repo, String tag, JsonObject body) {
+        return http.api("POST", "/repository/alice/" + repo + "/tag/" + tag + "/expire", aliceApi, body);
+    }
+
+    /** A garbage collection pass once the repository's blob links are past their grace period (1h). */
+    static void collect(String repo) throws Exception {
+        fixtures.query("UPDATE repository_blob SET created_at = created_at - interval '2 hours' WHERE repository_id = $1",
+                Tuple.of(repositoryId(repo)));
+        server.services().garbageCollector().run().await(60, TimeUnit.SECONDS);
+    }
+
+    static int status(String repo, String token, String reference) {
+        return new ManifestClient(http).get(token, "alice/" + repo, reference).statusCode();
+    }
+
+    static boolean stored(Image image) {
+        return Files.exists(server.storedBlob(image.layerDigests().getFirst()));
+    }
+
+    @Test
+    void includeSubmanifestsLetsTheChildrenOnlyTheIndexKeptGoWithIt() throws Exception {
+        String repo = "multi";
+        String token = push(repo);
+        Image amd64 = image("multi amd64");
+        Image arm64 = image("multi arm64");
+        Image ppc64le = image("multi ppc64le");
+        Image s390x = image("multi s390x");
+        Index multi = Images.index(List.of(amd64, arm64, ppc64le), List.of("amd64", "arm64", "ppc64le"));
+        Index other = Images.index(List.of(arm64, s390x), List.of("arm64", "s390x"));
+        Images.pushIndex(http, "alice/" + repo, token, "multi", multi);
+        Images.pushIndex(http, "alice/" + repo, token, "other", other);
+        Images.push(http, "alice/" + repo, token, "ppc", ppc64le);
+
+        // is_alive: the live tag, whatever manifest_digest says (Quay ignores it then)
+        var r = expire(repo, "multi", new JsonObject().put("is_alive", true).put("include_submanifests", true)
+                .put("manifest_digest", s390x.digest()));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("\"\"", r.body());
+        collect(repo);
+
+        assertEquals(404, status(repo, token, multi.digest()));
+        assertEquals(404, status(repo, token, "multi"));
+        assertEquals(404, status(repo, token, amd64.digest()));
+        assertFalse(stored(amd64), "the child only the index listed left storage");
+        // arm64 is listed by the other index, ppc64le has a tag of its own
+        Images.assertPulls(http, "alice/" + repo, token, arm64.digest(), arm64);
+        Images.assertPulls(http, "alice/" + repo, token, "ppc", ppc64le);
+        assertEquals(200, status(repo, token, "other"));
+        Images.assertPulls(http, "alice/" + repo, token, s390x.digest(), s390x);
+
+        fixtures.flushUsageLog();
+        var entry = fixtures.query("SELECT metadata FROM usage_log WHERE kind = 'permanently_delete_tag' AND repository_id = $1",
+                Tuple.of(repositoryId(repo))).getFirst().getJsonObject(0);
+        assertEquals(multi.digest(), entry.getString("manifest_digest"));
+        assertEquals("multi", entry.getString("tag"));
+    }
+
+    @Test
+    void withoutIncludeSubmanifestsTheChildrenStayAsLongAsTheirPushHoldsThem() throws Exception {
+        String repo = "held";
+        String token = push(repo);
+        Image amd64 = image("held amd64");
+        Image arm64 = image("held arm64");
+        Index index = Images.index(List.of(amd64, arm64), List.of("amd64", "arm64"));
+        Images.pushIndex(http, "alice/" + repo, token, "v", index);
+
+        // without is_alive only rows in the time machine go: the live tag is no such row
+        var body = new JsonObject().put("manifest_digest", index.digest());
+        assertEquals(404, expire(repo, "v", body).statusCode());
+        assertEquals(200, status(repo, token, "v"));
+
+        assertEquals(204, http.api("DELETE", "/repository/alice/" + repo + "/tag/v", aliceApi, null).statusCode());
+        var r = expire(repo, "v", body.copy().put("is_alive", false).put("include_submanifests", false));
+        assertEquals(200, r.statusCode(), r.body());
+        collect(repo);
+        assertEquals(404, status(repo, token, index.digest()));
+        Images.assertPulls(http, "alice/" + repo, token, amd64.digest(), amd64);
+        Images.assertPulls(http, "alice/" + repo, token, arm64.digest(), arm64);
+
+        // PUSH_TEMP_TAG_EXPIRATION_SEC (1h) later
+        fixtures.query("UPDATE manifest SET keep_until = keep_until - interval '2 hours' WHERE repository_id = $1",
+                Tuple.of(repositoryId(repo)));
+        collect(repo);
+        assertEquals(404, status(repo, token, amd64.digest()));
+        assertEquals(404, status(repo, token, arm64.digest()));
+        assertFalse(stored(amd64));
+        assertFalse(stored(arm64));
+    }
+
+    @Test
+    void badPermanentDeletionInputGets400AndChangesNothing() throws Exception {
+        String repo = "bad";
+        String token = push(repo);
+        Image amd64 = image("bad amd64");
+        Index index = Images.index(List.of(amd64), List.of("amd64"));
+        Images.pushIndex(http, "alice/" + repo, token, "v", index);
+
+        var alive = new JsonObject().put("is_alive", true);
+        for (var body : List.of(alive.copy().put("include_submanifests", "yes"),
+                alive.copy().put("include_submanifests", 1),
+                new JsonObject().put("is_alive", "true").put("manifest_digest", index.digest()),
+                new JsonObject().put("manifest_digest", 5),
+                new JsonObject().put("include_submanifests", true))) {
+            var r = expire(repo, "v", body);
+            assertEquals(400, r.statusCode(), body.encode());
+            assertEquals("invalid_request", json(r).getString("error_type"), r.body());
+        }
+        for (String raw : List.of("", "[]", "{not json")) {
+            assertEquals(400, http.apiRaw("POST", "/repository/alice/" + repo + "/tag/v/expire", aliceApi, raw).statusCode(), raw);
+        }
+        assertEquals(400, expire(repo, "-bad", alive.copy().put("include_submanifests", true)).statusCode());
+
+        collect(repo);
+        Images.assertPulls(http, "alice/" + repo, token, amd64.digest(), amd64);
+        assertEquals(200, status(repo, token, "v"));
+        assertEquals(List.of(), fixtures.logKinds(repositoryId(repo)).stream()
+                .filter(k -> k.startsWith("permanently")).toList());
     }
 
     @Test

@@ -81,6 +81,30 @@ public final class Images {
         return image;
     }
 
+    /** An OCI image index: its bytes and digest, and the images it lists. */
+    public record Index(byte[] manifest, String digest, List<Image> children) {}
+
+    /** An OCI index of the images, each listed as linux on the architecture given in the same order. */
+    public static Index index(List<Image> children, List<String> architectures) {
+        var descriptors = new JsonObject[children.size()];
+        for (int i = 0; i < descriptors.length; i++) {
+            descriptors[i] = Fixtures.platformDescriptor(MediaTypes.OCI_MANIFEST, children.get(i).manifest(), "linux",
+                    architectures.get(i));
+        }
+        byte[] manifest = Fixtures.bytes(Fixtures.index(MediaTypes.OCI_INDEX, descriptors));
+        return new Index(manifest, Blobs.sha256(manifest), List.copyOf(children));
+    }
+
+    /**
+     * Pushes a multi-arch image as buildx does: each child image by digest (those the repository has are pushed again,
+     * which a client does too), then the index by {@code reference}; asserts a 201.
+     */
+    public static void pushIndex(RegistryHttp http, String repository, String token, String reference, Index index) {
+        for (Image child : index.children()) push(http, repository, token, child.digest(), child);
+        var put = new ManifestClient(http).put(token, repository, reference, MediaTypes.OCI_INDEX, index.manifest());
+        assertEquals(201, put.statusCode(), put.body());
+    }
+
     /** Pulls {@code reference} and every blob of the image, asserting the bytes and their digests. */
     public static void assertPulls(RegistryHttp http, String repository, String token, String reference, Image image) {
         var manifest = new ManifestClient(http).get(token, repository, reference, MediaTypes.OCI_MANIFEST);

@@ -1,7 +1,12 @@
 package io.berth.registry.ui;
 
+import io.berth.registry.testing.Fixtures;
 import io.berth.registry.testing.Images;
+import io.berth.registry.testing.Images.Image;
+import io.berth.registry.testing.Images.Index;
+import io.berth.registry.testing.ManifestClient;
 import io.berth.registry.testing.RegistryHttp;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -13,7 +18,10 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static io.berth.registry.ui.UiSteps.addTag;
 import static io.berth.registry.ui.UiSteps.deleteTag;
@@ -195,6 +203,38 @@ class RepositoryPagesIT extends BrowserTestBase {
         browser.waitForText("h1", "Repositories");
         browser.go("/repository/alice/app");
         browser.waitForText("h1", "404");
+    }
+
+    @Test
+    @Order(7)
+    void permanentlyDeletingAMultiArchTagFromTagHistoryFreesTheChildrenNothingElseKeeps() throws Exception {
+        var http = new RegistryHttp(server);
+        String token = http.token("alice", "alice-password", "repository:alice/multi:pull,push");
+        Image amd64 = Images.image(Map.of(), "multi amd64".getBytes(StandardCharsets.UTF_8));
+        Image arm64 = Images.image(Map.of(), "multi arm64".getBytes(StandardCharsets.UTF_8));
+        Index index = Images.index(List.of(amd64, arm64), List.of("amd64", "arm64"));
+        Images.pushIndex(http, "alice/multi", token, "latest", index);
+        Images.push(http, "alice/multi", token, "arm", arm64);
+
+        browser.go("/repository/alice/multi?tab=tags");
+        deleteTag("latest");
+        browser.waitForText(".notice", "Saved");
+        browser.go("/repository/alice/multi?tab=history");
+        WebElement entry = browser.driver().findElement(By.xpath("//ol[@class='history']/li[strong='latest']"));
+        browser.clickAndLoad(entry.findElement(By.xpath(".//button[normalize-space()='Permanently delete']")));
+        browser.waitForText(".notice", "Saved");
+        assertTrue(browser.driver().findElements(By.xpath("//ol[@class='history']/li[strong='latest']")).isEmpty(),
+                "the entry left Tag History");
+        browser.screenshot("repo-07-permanently-deleted");
+
+        var fixtures = new Fixtures(server);
+        fixtures.query("UPDATE repository_blob SET created_at = created_at - interval '2 hours'", Tuple.tuple());
+        server.services().garbageCollector().run().await(60, TimeUnit.SECONDS);
+        var manifests = new ManifestClient(http);
+        assertEquals(404, manifests.get(token, "alice/multi", index.digest()).statusCode());
+        assertEquals(404, manifests.get(token, "alice/multi", amd64.digest()).statusCode());
+        assertFalse(Files.exists(server.storedBlob(amd64.layerDigests().getFirst())));
+        Images.assertPulls(http, "alice/multi", token, "arm", arm64);
     }
 
     private static void addPermission(String kind, String name, String role) {
