@@ -89,7 +89,7 @@ public final class UserService {
                                 return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST,
                                         "Cannot initialize user in a non-empty database"));
                             }
-                            return insert(tx, username, email, hash);
+                            return insert(tx, username, email, hash, true);
                         })
                         // the bootstrap app's client secret is never handed out, so none is stored ("")
                         .compose(account -> !withToken ? Future.succeededFuture(new Created(account, null))
@@ -101,19 +101,22 @@ public final class UserService {
                 .onSuccess(created -> logCreated(created.account(), identityOf(created.account()), ip));
     }
 
-    /** Sign-up ({@code POST /api/v1/user/}). */
+    /**
+     * Sign-up ({@code POST /api/v1/user/}). With mailing on, the address given is not verified (as in Quay): nothing
+     * showed it is the user's until a code mailed to it comes back (an e-mail confirmation or a team invitation).
+     */
     public Future<Account> create(String username, String password, String email, String ip) {
         validate(username, password, email, true);
         return passwords.hash(password)
-                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash)))
+                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash, !mailer.enabled())))
                 .onSuccess(account -> logCreated(account, identityOf(account), ip));
     }
 
-    /** A user created by a superuser, with the password they chose for it. */
+    /** A user created by a superuser, with the password and the (vouched for) e-mail address they chose for it. */
     public Future<Account> createFor(Identity superuser, String username, String password, String email, String ip) {
         validate(username, password, email, false);
         return passwords.hash(password)
-                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash)))
+                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash, true)))
                 .onSuccess(account -> logCreated(account, superuser, ip));
     }
 
@@ -265,8 +268,8 @@ public final class UserService {
                 ? new BerthException(ErrorCode.INVALID_REQUEST, "E-mail address already used") : err);
     }
 
-    private Future<Account> insert(SqlClient tx, String username, String email, String hash) {
-        return accounts.insertUser(tx, username, email, hash, config.defaultTagExpiration().toSeconds())
+    private Future<Account> insert(SqlClient tx, String username, String email, String hash, boolean verified) {
+        return accounts.insertUser(tx, username, email, hash, config.defaultTagExpiration().toSeconds(), verified)
                 .recover(err -> Future.failedFuture(Sql.isUniqueViolation(err)
                         ? new BerthException(ErrorCode.INVALID_REQUEST, err.getMessage().contains("email")
                                 ? "E-mail address already used" : "The username already exists")
