@@ -179,6 +179,17 @@ class PendingInvitationsPagesIT extends BrowserTestBase {
         ok(http.api("PUT", ORG + "/team/ops/invite/newcomer@example.org", alice(), null));
         browser.go("/repository");
         assertEquals(List.of("Team ops of organization initech, invited by alice"), listed());
+
+        // invited to ops by name as well: accepting either leaves no invitation to ops behind
+        var byName = RegistryHttp.json(ok(http.api("PUT", ORG + "/team/ops/members/newbie", alice(), null)));
+        assertTrue(byName.getBoolean("invited"), byName.encode());
+        browser.go("/repository");
+        assertEquals(2, listed().size(), listed().toString());
+        browser.clickAndLoad(button("ops", "accept"));
+        browser.waitForText("#notice", "Invitation accepted: you are a member of team ops of initech now.");
+        assertEquals(List.of("newbie"), members("ops"));
+        browser.go("/repository");
+        assertTrue(browser.driver().findElements(By.cssSelector("section.pending-invitations")).isEmpty());
     }
 
     private static String alice() {
