@@ -58,14 +58,17 @@ public final class AccountRepository {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /** Inserts a user; a taken name or e-mail surfaces as a unique violation (SQLSTATE 23505). */
+    /**
+     * Inserts a user, whose e-mail address is {@code verified} or not yet; a taken name or e-mail surfaces as a unique
+     * violation (SQLSTATE 23505).
+     */
     public Future<Account> insertUser(SqlClient db, String username, String email, String passwordHash,
-                                      long removedTagExpirationS) {
+                                      long removedTagExpirationS, boolean verified) {
         return db.preparedQuery("""
-                        INSERT INTO account (uuid, username, email, password_hash, kind, removed_tag_expiration_s)
-                        VALUES ($1, $2, $3, $4, 'user', $5)
+                        INSERT INTO account (uuid, username, email, password_hash, kind, removed_tag_expiration_s, verified)
+                        VALUES ($1, $2, $3, $4, 'user', $5, $6)
                         RETURNING """ + " " + COLUMNS)
-                .execute(Tuple.of(UUID.randomUUID(), username, email, passwordHash, removedTagExpirationS))
+                .execute(Tuple.of(UUID.randomUUID(), username, email, passwordHash, removedTagExpirationS, verified))
                 .map(rows -> map(rows.iterator().next()));
     }
 
@@ -138,6 +141,12 @@ public final class AccountRepository {
     /** Sets a (confirmed) e-mail address; an address another account uses surfaces as a unique violation. */
     public Future<Void> setEmail(SqlClient db, long id, String email) {
         return db.preparedQuery("UPDATE account SET email = $2, verified = TRUE WHERE id = $1")
+                .execute(Tuple.of(id, email)).mapEmpty();
+    }
+
+    /** Marks the account's e-mail address verified, when it is {@code email} (compared without case). */
+    public Future<Void> verifyEmail(SqlClient db, long id, String email) {
+        return db.preparedQuery("UPDATE account SET verified = TRUE WHERE id = $1 AND NOT verified AND lower(email) = lower($2)")
                 .execute(Tuple.of(id, email)).mapEmpty();
     }
 

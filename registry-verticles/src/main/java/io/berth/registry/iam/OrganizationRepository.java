@@ -20,13 +20,42 @@ public final class OrganizationRepository {
     /** A team with its counts, for the organization view. */
     public record TeamSummary(Team team, long memberCount, long repositoryCount) {}
 
-    /** A pending invitation with the team and organization it leads into; {@code invitee} null for e-mail ones. */
-    public record Invite(long id, Team team, String organization, Account invitee, String email, Long inviterId) {}
+    /**
+     * A pending invitation with the team and organization it leads into; {@code invitee} null for e-mail ones.
+     * {@code uuid} names it where its invitee answers it from a list: unlike {@code id}, it cannot be guessed.
+     */
+    public record Invite(long id, UUID uuid, Team team, String organization, Account invitee, String email,
+                         Long inviterId) {}
+
+    /** An invitation looked up for an account, and whether it is addressed to that account (see {@link #ADDRESSED}). */
+    public record InviteFor(Invite invite, boolean addressed) {}
+
+    /** A pending invitation as its invitee sees it; {@code inviter} null once that account is gone. */
+    public record PendingInvite(UUID id, String organization, String team, String inviter) {}
 
     /** An organization's invoice settings. */
     public record Settings(boolean invoiceEmail, String invoiceEmailAddress) {}
 
     private static final String TEAM = "t.id, t.organization_id, t.name, t.role, t.description";
+
+    /**
+     * Whether invitation {@code i} is addressed to account {@code me}: it names that user, or it is of the user's
+     * e-mail address and that address is verified (as Quay matches them). An unverified address may not be the
+     * user's, so its invitations reach them only through the mailed code.
+     */
+    private static final String ADDRESSED =
+            "(i.account_id = me.id OR (me.verified AND lower(i.email) = lower(me.email)))";
+
+    /** Invitations with their team, organization and invited user, for {@link #invite(Row)}; {@code extra} columns. */
+    private static String selectInvites(String extra) {
+        return """
+                SELECT i.id AS invite_id, i.uuid AS invite_uuid, i.email AS invite_email, i.inviter_id, o.username AS org,
+                       t.id AS team_id, t.organization_id, t.name, t.role, t.description, """ + extra
+                + AccountRepository.columns("a") + """
+                 FROM team_invite i JOIN team t ON t.id = i.team_id JOIN account o ON o.id = t.organization_id
+                LEFT JOIN account a ON a.id = i.account_id
+                """;
+    }
 
     /** Inserts the organization account, or returns null when the name is taken by any account. */
     public Future<Long> insert(SqlClient db, String name, String email, long removedTagExpirationS) {
@@ -243,32 +272,61 @@ public final class OrganizationRepository {
 
     /** The team's pending invitations, users' first. */
     public Future<List<Invite>> invites(SqlClient db, Team team, String organization) {
-        return db.preparedQuery("SELECT i.id AS invite_id, i.email AS invite_email, i.inviter_id, "
+        return db.preparedQuery("SELECT i.id AS invite_id, i.uuid AS invite_uuid, i.email AS invite_email, i.inviter_id, "
                         + AccountRepository.columns("a") + """
                          FROM team_invite i LEFT JOIN account a ON a.id = i.account_id
                         WHERE i.team_id = $1 ORDER BY a.username NULLS LAST, i.email""")
                 .execute(Tuple.of(team.id()))
-                .map(rows -> Sql.list(rows, r -> new Invite(r.getLong(0), team, organization,
-                        r.getLong("id") == null ? null : AccountRepository.map(r), r.getString(1), r.getLong(2))));
+                .map(rows -> Sql.list(rows, r -> new Invite(r.getLong("invite_id"), r.getUUID("invite_uuid"), team,
+                        organization, r.getLong("id") == null ? null : AccountRepository.map(r),
+                        r.getString("invite_email"), r.getLong("inviter_id"))));
     }
 
     /** The invitation with this code hash, with its team and organization, or null. */
     public Future<Invite> findInvite(SqlClient db, String codeHash) {
-        return db.preparedQuery("""
-                        SELECT i.id AS invite_id, i.email AS invite_email, i.inviter_id, o.username AS org,
-                               t.id AS team_id, t.organization_id, t.name, t.role, t.description, """
-                        + AccountRepository.columns("a") + """
-                         FROM team_invite i JOIN team t ON t.id = i.team_id JOIN account o ON o.id = t.organization_id
-                        LEFT JOIN account a ON a.id = i.account_id
-                        WHERE i.code_hash = $1""")
-                .execute(Tuple.of(codeHash))
+        return db.preparedQuery(selectInvites("") + "WHERE i.code_hash = $1").execute(Tuple.of(codeHash))
+                .map(rows -> rows.size() == 0 ? null : invite(rows.iterator().next()));
+    }
+
+    /** The invitation with this uuid, and whether it is addressed to the account; null when there is none. */
+    public Future<InviteFor> findInvite(SqlClient db, UUID uuid, long accountId) {
+        return db.preparedQuery(selectInvites("coalesce(" + ADDRESSED + ", FALSE) AS addressed, ")
+                        + "JOIN account me ON me.id = $2 WHERE i.uuid = $1")
+                .execute(Tuple.of(uuid, accountId))
                 .map(rows -> {
                     if (rows.size() == 0) return null;
                     Row r = rows.iterator().next();
-                    Team team = new Team(r.getLong(4), r.getLong(5), r.getString(6), r.getString(7), r.getString(8));
-                    Account invitee = r.getLong("id") == null ? null : AccountRepository.map(r);
-                    return new Invite(r.getLong(0), team, r.getString(3), invitee, r.getString(1), r.getLong(2));
+                    return new InviteFor(invite(r), r.getBoolean("addressed"));
                 });
+    }
+
+    /** The pending invitations addressed to the account, by organization and team. */
+    public Future<List<PendingInvite>> invitesAddressedTo(SqlClient db, long accountId) {
+        return db.preparedQuery("""
+                        SELECT i.uuid, o.username, t.name, inviter.username
+                          FROM account me JOIN team_invite i ON """ + ADDRESSED + """
+                          JOIN team t ON t.id = i.team_id JOIN account o ON o.id = t.organization_id
+                          LEFT JOIN account inviter ON inviter.id = i.inviter_id
+                         WHERE me.id = $1
+                         ORDER BY o.username, t.name""")
+                .execute(Tuple.of(accountId))
+                .map(rows -> Sql.list(rows, r -> new PendingInvite(r.getUUID(0), r.getString(1), r.getString(2),
+                        r.getString(3))));
+    }
+
+    private static Invite invite(Row r) {
+        Team team = new Team(r.getLong("team_id"), r.getLong("organization_id"), r.getString("name"),
+                r.getString("role"), r.getString("description"));
+        Account invitee = r.getLong("id") == null ? null : AccountRepository.map(r);
+        return new Invite(r.getLong("invite_id"), r.getUUID("invite_uuid"), team, r.getString("org"), invitee,
+                r.getString("invite_email"), r.getLong("inviter_id"));
+    }
+
+    /** Drops the invitations to the team that are addressed to the account. */
+    public Future<Void> deleteInvitesAddressedTo(SqlClient db, long teamId, long accountId) {
+        return db.preparedQuery("DELETE FROM team_invite i USING account me WHERE me.id = $2 AND i.team_id = $1 AND "
+                        + ADDRESSED)
+                .execute(Tuple.of(teamId, accountId)).mapEmpty();
     }
 
     public Future<Boolean> deleteInvite(SqlClient db, long inviteId) {

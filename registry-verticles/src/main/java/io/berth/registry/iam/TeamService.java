@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Teams of an organization (quay-api.md §3.3): create-or-update with a role and description, members (users, and
@@ -65,9 +67,6 @@ public final class TeamService {
 
     /** An accepted invitation: the organization and team joined. */
     public record Joined(String organization, String team) {}
-
-    /** A pending invitation as its invitee sees it before answering; {@code inviter} null once that account is gone. */
-    public record Pending(String organization, String team, String inviter) {}
 
     public Future<Saved> save(Identity who, String org, String name, String role, String description, String ip) {
         if (!RepositoryName.validNamespace(name)) {
@@ -232,7 +231,7 @@ public final class TeamService {
                 .compose(invitation -> {
                     usage.log("org_invite_team_member", o.id(), who, null, ip, new JsonObject()
                             .put("email", email).put("member", email).put("team", name));
-                    return mail(invitation, o, who).map(new OrganizationRepository.Invite(0, invitation.team(),
+                    return mail(invitation, o, who).map(new OrganizationRepository.Invite(0, null, invitation.team(),
                             o.username(), null, email, who.accountId()));
                 }));
     }
@@ -263,37 +262,84 @@ public final class TeamService {
      * The invitation with this code, for the caller to accept or decline: refused exactly as {@link #accept} would
      * refuse it, so the confirmation page shows nothing of an invitation meant for someone else.
      */
-    public Future<Pending> invitation(Identity who, String code) {
-        return pendingInvite(who, code).compose(invite -> (invite.inviterId() == null
+    public Future<OrganizationRepository.PendingInvite> invitation(Identity who, String code) {
+        return byCode(who, code).compose(invite -> (invite.inviterId() == null
                         ? Future.<Account>succeededFuture() : accounts.findById(pool, invite.inviterId()))
-                .map(inviter -> new Pending(invite.organization(), invite.team().name(),
-                        inviter == null ? null : inviter.username())));
+                .map(inviter -> new OrganizationRepository.PendingInvite(invite.uuid(), invite.organization(),
+                        invite.team().name(), inviter == null ? null : inviter.username())));
     }
 
     /**
-     * Accepts an invitation: the caller joins the team. An invitation of a named user is that user's alone. Of two
-     * answers at once only one counts: the other finds the invitation gone.
+     * The pending invitations addressed to the caller, to answer by their ids: those naming the user, and those of
+     * the user's verified e-mail address (an address nobody confirmed is reached only through its mailed code).
+     */
+    public Future<List<OrganizationRepository.PendingInvite>> addressedTo(Identity who) {
+        return authorizer.requireOwnAccount(who).compose(v -> organizations.invitesAddressedTo(pool, who.accountId()));
+    }
+
+    /**
+     * Accepts an invitation by its code: the caller joins the team. An invitation of a named user is that user's
+     * alone; an e-mail one goes to whoever holds the code, and a holder whose address it is has that address verified
+     * by it, as in Quay (the code travelled to that address).
      */
     public Future<Joined> accept(Identity who, String code, String ip) {
-        return pendingInvite(who, code).compose(invite -> pool.withTransaction(tx ->
-                        organizations.addMember(tx, invite.team().id(), who.accountId())
-                                .compose(v -> organizations.deleteInvite(tx, invite.id()))
-                                .compose(deleted -> deleted ? Future.<Void>succeededFuture() : invalidCode()))
-                .map(v -> {
-                    usage.log("org_team_member_invite_accepted", invite.team().organizationId(), who, null, ip,
-                            new JsonObject().put("member", who.username()).put("team", invite.team().name())
-                                    .put("inviter", invite.inviterId()));
-                    return new Joined(invite.organization(), invite.team().name());
-                }));
+        return byCode(who, code).compose(invite -> join(who, invite, TeamService::invalidCode, ip));
     }
 
     public Future<Void> decline(Identity who, String code, String ip) {
-        return pendingInvite(who, code).compose(invite -> organizations.deleteInvite(pool, invite.id())
-                .compose(deleted -> deleted ? Future.<Void>succeededFuture() : invalidCode())
+        return byCode(who, code).compose(invite -> drop(who, invite, TeamService::invalidCode, ip));
+    }
+
+    /**
+     * Accepts an invitation listed by {@link #addressedTo}, by its id. One not addressed to the caller is missing to
+     * them (404); one answered or cancelled since the list was shown is refused as stale (400).
+     */
+    public Future<Joined> accept(Identity who, UUID id, String ip) {
+        return byId(who, id).compose(invite -> join(who, invite, TeamService::stale, ip));
+    }
+
+    public Future<Void> decline(Identity who, UUID id, String ip) {
+        return byId(who, id).compose(invite -> drop(who, invite, TeamService::stale, ip));
+    }
+
+    /**
+     * The caller joins the invitation's team and the invitation goes, with the caller's other invitations to that
+     * team (moot now). Of two answers at once only one counts: the other finds the invitation gone ({@code gone}).
+     */
+    private Future<Joined> join(Identity who, OrganizationRepository.Invite invite, Supplier<Future<Void>> gone,
+                                String ip) {
+        return pool.withTransaction(tx -> organizations.addMember(tx, invite.team().id(), who.accountId())
+                        .compose(v -> organizations.deleteInvite(tx, invite.id()))
+                        .compose(deleted -> deleted ? verifyAddress(tx, who, invite) : gone.get())
+                        .compose(v -> organizations.deleteInvitesAddressedTo(tx, invite.team().id(), who.accountId())))
+                .map(v -> {
+                    usage.log("org_team_member_invite_accepted", invite.team().organizationId(), who, null, ip,
+                            answered(who, invite));
+                    return new Joined(invite.organization(), invite.team().name());
+                });
+    }
+
+    private Future<Void> drop(Identity who, OrganizationRepository.Invite invite, Supplier<Future<Void>> gone,
+                              String ip) {
+        return pool.withTransaction(tx -> organizations.deleteInvite(tx, invite.id())
+                        .compose(deleted -> deleted ? verifyAddress(tx, who, invite) : gone.get()))
                 .onSuccess(v -> usage.log("org_team_member_invite_declined", invite.team().organizationId(), who,
-                        null, ip, new JsonObject().put("member", who.username()).put("team", invite.team().name())
-                                .put("inviter", invite.inviterId())))
-                .mapEmpty());
+                        null, ip, answered(who, invite)));
+    }
+
+    /** Quay's metadata of an answered invitation. */
+    private static JsonObject answered(Identity who, OrganizationRepository.Invite invite) {
+        return new JsonObject().put("member", who.username()).put("team", invite.team().name())
+                .put("inviter", invite.inviterId());
+    }
+
+    /**
+     * An e-mail invitation answered with its code proves that the caller reads mail to its address: when that is the
+     * caller's address, it is verified now. (Answered by id, it was verified already: nothing changes.)
+     */
+    private Future<Void> verifyAddress(SqlClient tx, Identity who, OrganizationRepository.Invite invite) {
+        return invite.email() == null ? Future.succeededFuture()
+                : accounts.verifyEmail(tx, who.accountId(), invite.email());
     }
 
     /** The repositories the team holds a role on. */
@@ -303,7 +349,7 @@ public final class TeamService {
                 .compose(team -> permissions.ofTeam(pool, team.id()));
     }
 
-    private Future<OrganizationRepository.Invite> pendingInvite(Identity who, String code) {
+    private Future<OrganizationRepository.Invite> byCode(Identity who, String code) {
         return authorizer.requireOwnAccount(who)
                 .compose(v -> organizations.findInvite(pool, SecretCodes.sha256(code)))
                 .compose(invite -> {
@@ -319,6 +365,21 @@ public final class TeamService {
     /** Quay's answer to a code that names no pending invitation (never was, or accepted, declined or cancelled). */
     private static <T> Future<T> invalidCode() {
         return Fail.notFound("Invalid confirmation code.");
+    }
+
+    /** An invitation listed to the caller: one addressed to someone else is missing to them. */
+    private Future<OrganizationRepository.Invite> byId(Identity who, UUID id) {
+        return authorizer.requireOwnAccount(who)
+                .compose(v -> organizations.findInvite(pool, id, who.accountId()))
+                .compose(found -> {
+                    if (found == null) return stale();
+                    return found.addressed() ? Future.succeededFuture(found.invite()) : Fail.notFound("Not Found");
+                });
+    }
+
+    /** The answer to an invitation of the caller's list that went meanwhile (accepted, declined or cancelled). */
+    private static <T> Future<T> stale() {
+        return Fail.invalid("This invitation is no longer valid: it was accepted, declined or cancelled meanwhile.");
     }
 
     /** An invitation just recorded (or a direct addition, when {@code code} is null) and where to mail it. */

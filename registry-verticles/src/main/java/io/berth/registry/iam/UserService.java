@@ -89,7 +89,7 @@ public final class UserService {
                                 return Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST,
                                         "Cannot initialize user in a non-empty database"));
                             }
-                            return insert(tx, username, email, hash);
+                            return insert(tx, username, email, hash, true);
                         })
                         // the bootstrap app's client secret is never handed out, so none is stored ("")
                         .compose(account -> !withToken ? Future.succeededFuture(new Created(account, null))
@@ -101,19 +101,34 @@ public final class UserService {
                 .onSuccess(created -> logCreated(created.account(), identityOf(created.account()), ip));
     }
 
-    /** Sign-up ({@code POST /api/v1/user/}). */
+    /**
+     * Sign-up ({@code POST /api/v1/user/}). With mailing on, the address given is not verified (as in Quay): it is
+     * mailed a confirmation link, and nothing shows it is the user's until a code mailed to it comes back (that link,
+     * or a team invitation's). The account works meanwhile; a confirmation mail that cannot be sent is only logged.
+     */
     public Future<Account> create(String username, String password, String email, String ip) {
         validate(username, password, email, true);
+        boolean confirm = email != null && mailer.enabled();
+        String code = confirm ? SecretCodes.random(40) : null;
         return passwords.hash(password)
-                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash)))
-                .onSuccess(account -> logCreated(account, identityOf(account), ip));
+                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash, !confirm)
+                        .compose(account -> !confirm ? Future.succeededFuture(account)
+                                : pendingConfirmation(tx, account.id(), email, code).map(account))))
+                .onSuccess(account -> {
+                    logCreated(account, identityOf(account), ip);
+                    if (confirm) {
+                        mailConfirmation(account, email, code, "Confirm your e-mail address", "confirm the e-mail "
+                                + "address of your new account").onFailure(err -> LOG.warn("The sign-up confirmation mail to {} "
+                                + "could not be sent: {}", email, err.getMessage()));
+                    }
+                });
     }
 
-    /** A user created by a superuser, with the password they chose for it. */
+    /** A user created by a superuser, with the password and the (vouched for) e-mail address they chose for it. */
     public Future<Account> createFor(Identity superuser, String username, String password, String email, String ip) {
         validate(username, password, email, false);
         return passwords.hash(password)
-                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash)))
+                .compose(hash -> pool.withTransaction(tx -> insert(tx, username, email, hash, true)))
                 .onSuccess(account -> logCreated(account, superuser, ip));
     }
 
@@ -141,9 +156,7 @@ public final class UserService {
                     return (h == null ? Future.<Void>succeededFuture() : changePassword(tx, account, h, keepSession))
                             .compose(v -> email == null ? Future.succeededFuture() : refuseTakenEmail(tx, email, account.id()))
                             .compose(v -> email == null ? Future.succeededFuture()
-                                    : confirm ? accounts.insertEmailConfirmation(tx, SecretCodes.name(code),
-                                            SecretCodes.secretHash(code), account.id(), email,
-                                            OffsetDateTime.now(ZoneOffset.UTC).plus(CONFIRMATION_LIFETIME))
+                                    : confirm ? pendingConfirmation(tx, account.id(), email, code)
                                     : accounts.setEmail(tx, account.id(), email))
                             .compose(v -> update.profile().isEmpty() ? Future.succeededFuture()
                                     : accounts.setProfile(tx, account.id(), update.profile()))
@@ -165,15 +178,24 @@ public final class UserService {
                         namespaces.logTagExpiration(who, account, update.tagExpirationS(), ip);
                     }
                     Future<Void> mail = change.code() == null ? Future.succeededFuture()
-                            : mailer.send(change.email(), "Confirm your new e-mail address",
-                                    "Hello " + account.username() + ",\n\nto make " + change.email()
-                                            + " the e-mail address of your account, open this link within a day:\n\n"
-                                            + config.baseUrl() + "/confirm?code=" + change.code()
-                                            + "\n\nIf you did not ask for this, ignore this message.\n")
+                            : mailConfirmation(account, change.email(), change.code(), "Confirm your new e-mail address",
+                                    "make " + change.email() + " the e-mail address of your account")
                                     .recover(err -> Future.failedFuture(new BerthException(ErrorCode.DOWNSTREAM_ISSUE,
                                             "Could not send the confirmation e-mail: " + err.getMessage())));
                     return mail.compose(v -> accounts.findById(pool, account.id()));
                 });
+    }
+
+    private Future<Void> pendingConfirmation(SqlClient tx, long accountId, String email, String code) {
+        return accounts.insertEmailConfirmation(tx, SecretCodes.name(code), SecretCodes.secretHash(code), accountId,
+                email, OffsetDateTime.now(ZoneOffset.UTC).plus(CONFIRMATION_LIFETIME));
+    }
+
+    /** Mails {@code email} the link that confirms it; {@code purpose} completes "to …, open this link". */
+    private Future<Void> mailConfirmation(Account account, String email, String code, String subject, String purpose) {
+        return mailer.send(email, subject, "Hello " + account.username() + ",\n\nto " + purpose
+                + ", open this link within a day:\n\n" + config.baseUrl() + "/confirm?code=" + code
+                + "\n\nIf you did not ask for this, ignore this message.\n");
     }
 
     /** Follows an e-mail confirmation link: the pending address becomes the account's, verified. */
@@ -191,7 +213,9 @@ public final class UserService {
                 }))
                 .recover(UserService::emailInUse)
                 .compose(change -> {
-                    emailChanged(identityOf(change.before()), change.before(), change.email(), ip);
+                    if (!change.email().equalsIgnoreCase(change.before().email())) {
+                        emailChanged(identityOf(change.before()), change.before(), change.email(), ip);
+                    }
                     return accounts.findById(pool, change.before().id());
                 });
     }
@@ -265,8 +289,8 @@ public final class UserService {
                 ? new BerthException(ErrorCode.INVALID_REQUEST, "E-mail address already used") : err);
     }
 
-    private Future<Account> insert(SqlClient tx, String username, String email, String hash) {
-        return accounts.insertUser(tx, username, email, hash, config.defaultTagExpiration().toSeconds())
+    private Future<Account> insert(SqlClient tx, String username, String email, String hash, boolean verified) {
+        return accounts.insertUser(tx, username, email, hash, config.defaultTagExpiration().toSeconds(), verified)
                 .recover(err -> Future.failedFuture(Sql.isUniqueViolation(err)
                         ? new BerthException(ErrorCode.INVALID_REQUEST, err.getMessage().contains("email")
                                 ? "E-mail address already used" : "The username already exists")

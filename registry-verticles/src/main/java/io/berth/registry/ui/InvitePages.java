@@ -13,16 +13,22 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Where a team invitation's e-mail leads, {@code /confirminvite?code=} as in Quay: the invitee sees the organization,
  * the team and who invited them, and accepts or declines through {@link TeamService}, the calls behind
  * {@code PUT/DELETE /api/v1/teaminvite/<code>} (which also decide who may answer). Signed-out visitors sign in or up
- * first and come back here.
+ * first and come back here. The same answers are on the signed-in user's Repositories page, which lists the
+ * invitations addressed to them ({@link TeamService#addressedTo}) and answers them by id.
  */
 final class InvitePages {
     static final String PATH = "/confirminvite";
+    /** The Repositories page, whose Pending invitations post to it. */
+    static final String LISTED = "/repository";
 
     private final Pages pages;
     private final TeamService teams;
@@ -54,7 +60,6 @@ final class InvitePages {
         }).onFailure(err -> refused(ctx, err));
     }
 
-    /** Accept leads to the team's page, which its members see; decline back to the user's repositories. */
     private void answer(RoutingContext ctx) {
         String code = Pages.form(ctx, "code");
         Identity who = ApiAuth.identity(ctx);
@@ -63,13 +68,56 @@ final class InvitePages {
             return;
         }
         String ip = Http.clientIp(ctx);
-        Future<String> next = switch (Pages.form(ctx, "action")) {
-            case "accept" -> teams.accept(who, code, ip).map(joined ->
+        answered(Pages.form(ctx, "action"), () -> teams.accept(who, code, ip), () -> teams.decline(who, code, ip))
+                .onSuccess(location -> Pages.redirect(ctx, location)).onFailure(err -> refused(ctx, err));
+    }
+
+    /** The Pending invitations of the Repositories page: team, organization and inviter, and the id to answer by. */
+    Future<List<Map<String, Object>>> addressedTo(Identity who) {
+        return teams.addressedTo(who).map(list -> list.stream().map(pending -> {
+            Map<String, Object> m = new HashMap<>();
+            m.put("id", pending.id().toString());
+            m.put("org", pending.organization());
+            m.put("team", pending.team());
+            m.put("inviter", pending.inviter());
+            return m;
+        }).toList());
+    }
+
+    /**
+     * Accept or Decline of the Repositories page's list, to the same pages as by code. An invitation answered or
+     * cancelled since the list was shown is said next to the list ({@code showList} renders it again); one not
+     * addressed to the caller, or no id at all, is a missing page.
+     */
+    void answerListed(RoutingContext ctx, Runnable showList) {
+        Identity who = ApiAuth.identity(ctx);
+        if (who.anonymous()) {
+            Pages.signInFirst(ctx, LISTED);
+            return;
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(Pages.form(ctx, "invite"));
+        } catch (IllegalArgumentException e) {
+            ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
+            return;
+        }
+        String ip = Http.clientIp(ctx);
+        String action = Pages.form(ctx, "action");
+        answered(action, () -> teams.accept(who, id, ip), () -> teams.decline(who, id, ip))
+                .onSuccess(location -> Pages.redirect(ctx, location))
+                .onFailure(err -> Pages.rejectForm(ctx, err, "invite", showList));
+    }
+
+    /** Accept leads to the team's page, which its members see; decline back to the user's repositories. */
+    private static Future<String> answered(String action, Supplier<Future<TeamService.Joined>> accept,
+                                           Supplier<Future<Void>> decline) {
+        return switch (action) {
+            case "accept" -> accept.get().map(joined ->
                     "/organization/" + joined.organization() + "/teams/" + joined.team() + "?done=joined");
-            case "decline" -> teams.decline(who, code, ip).map("/repository?done=invite-declined");
+            case "decline" -> decline.get().map(LISTED + "?done=invite-declined");
             default -> Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Unknown action"));
         };
-        next.onSuccess(location -> Pages.redirect(ctx, location)).onFailure(err -> refused(ctx, err));
     }
 
     /**

@@ -117,6 +117,7 @@ public final class UiPages {
         router.post("/signout").handler(ctx -> sessionApi.signOut(ctx).onSuccess(v -> Pages.redirect(ctx, "/")).onFailure(ctx::fail));
         router.get("/explore").handler(this::explore);
         router.get("/repository").handler(this::repositoryList);
+        router.post(InvitePages.LISTED).handler(ctx -> invitePages.answerListed(ctx, () -> repositoryList(ctx)));
         repositoryPages.mount(router);
         organizationPages.mount(router);
         teamPages.mount(router);
@@ -220,19 +221,24 @@ public final class UiPages {
         }).onFailure(ctx::fail);
     }
 
-    /** The repositories of the user and of their organizations (those they can read), by path. */
+    /**
+     * The repositories of the user and of their organizations (those they can read), by path, below the team
+     * invitations waiting for the user's answer.
+     */
     private void repositoryList(RoutingContext ctx) {
         Identity who = ApiAuth.identity(ctx);
         if (who.anonymous()) {
             Pages.signInFirst(ctx);
             return;
         }
-        repositories.listReadable(who, false, ctx.request().getParam("after"), PAGE + 1).onSuccess(rows -> {
+        Future.all(repositories.listReadable(who, false, ctx.request().getParam("after"), PAGE + 1),
+                invitePages.addressedTo(who)).onSuccess(loaded -> {
             var model = new HashMap<String, Object>();
             model.put("title", "Repositories");
             model.put("notice", Pages.notice(ctx));
-            page(model, rows);
-            pages.render(ctx, 200, "repositories", model);
+            page(model, loaded.resultAt(0));
+            model.put("invitations", loaded.resultAt(1));
+            pages.render(ctx, Pages.rejection(ctx, model), "repositories", model);
         }).onFailure(ctx::fail);
     }
 

@@ -137,4 +137,26 @@ class AccountSettingsIT {
         assertTrue(me.getBoolean("verified"));
         assertEquals(400, new Browser(mailing).get(link.group(1)).statusCode(), "a link works once");
     }
+
+    @Test
+    void withMailASignUpsAddressIsVerifiedByTheMailedLink() {
+        var browser = new Browser(mailing);
+        browser.csrfToken();
+        var created = browser.json("POST", "/api/v1/user/", new JsonObject().put("username", "nora")
+                .put("password", "nora-password").put("email", "nora@signup.example"));
+        assertEquals(200, created.statusCode(), created.body());
+        assertEquals(false, new JsonObject(created.body()).getBoolean("verified"), created.body());
+
+        var link = io.berth.registry.testing.Mails.newest(smtp, "nora@signup.example",
+                Pattern.compile(Pattern.quote(mailing.baseUrl()) + "(/confirm\\?code=[A-Za-z0-9]+)"));
+        var confirmed = new Browser(mailing).get(link.group(1));
+        assertEquals(200, confirmed.statusCode(), confirmed.body());
+        var me = new JsonObject(browser.get("/api/v1/user/").body());
+        assertTrue(me.getBoolean("verified"), me.encode());
+        assertEquals("nora@signup.example", me.getString("email"));
+        db.flushUsageLog();
+        assertEquals(0, count("""
+                SELECT count(*) FROM usage_log l JOIN account a ON a.id = l.namespace_id
+                WHERE a.username = 'nora' AND l.kind = 'user_change_email'"""), "confirming does not change the address");
+    }
 }

@@ -104,13 +104,13 @@ public final class TestServer implements AutoCloseable {
     }
     public Vertx vertx() { return vertx; }
 
-    /** Creates a user directly through the account service, as sign-up would. */
+    /** Creates a user directly through the account service, as sign-up would, with a verified e-mail address. */
     public Account createUser(String username, String password) {
         var s = services();
         try {
             return s.passwords().hash(password)
                     .compose(hash -> s.accounts().insertUser(s.database().pool(), username, username + "@example.com",
-                            hash, s.config().defaultTagExpiration().toSeconds()))
+                            hash, s.config().defaultTagExpiration().toSeconds(), true))
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
