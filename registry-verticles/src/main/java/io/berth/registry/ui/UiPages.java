@@ -11,6 +11,7 @@ import io.berth.registry.build.UserFileService;
 import io.berth.registry.config.BerthConfig;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
+import io.berth.registry.iam.Account;
 import io.berth.registry.iam.AccountRepository;
 import io.berth.registry.iam.NamespaceService;
 import io.berth.registry.iam.OrganizationService;
@@ -193,19 +194,21 @@ public final class UiPages {
         String next = Pages.returnPath(Pages.form(ctx, "next"));
         String ip = Http.clientIp(ctx);
         accounts.countUsers(pool)
-                .compose(count -> Future.<Long>future(p -> {
+                .compose(count -> Future.<Account>future(p -> {
                     // validation throws before any future exists: turn it into a failed future for the inline message
                     if (count == 0 && config.featureUserInitialize()) {
                         users.initialize(username, password, blankToNull(email), false, ip)
-                                .map(created -> created.account().id()).onComplete(p);
+                                .map(created -> created.account()).onComplete(p);
                     } else if (config.featureUserCreation()) {
-                        users.create(username, password, blankToNull(email), ip).map(a -> a.id()).onComplete(p);
+                        users.create(username, password, blankToNull(email), ip).onComplete(p);
                     } else {
                         p.fail(new BerthException(ErrorCode.DENIED, "Account creation is disabled on this registry."));
                     }
                 }))
-                .compose(id -> auth.startSession(ctx, id))
-                .onSuccess(v -> Pages.redirect(ctx, afterSignIn(next)))
+                .compose(account -> auth.startSession(ctx, account.id()).map(account))
+                // an unverified address was just mailed its confirmation link (see UserService.create)
+                .onSuccess(account -> Pages.redirect(ctx, next == null && !account.verified()
+                        ? "/repository?done=confirm-email" : afterSignIn(next)))
                 .onFailure(err -> Pages.inline(ctx, err, message -> signupForm(ctx, 400, message, username, email,
                         next)));
     }

@@ -2,6 +2,7 @@ package io.berth.registry.ui;
 
 import io.berth.registry.testing.Browser;
 import io.berth.registry.testing.Invitations;
+import io.berth.registry.testing.Mails;
 import io.berth.registry.testing.Poll;
 import io.berth.registry.testing.RegistryHttp;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static io.berth.registry.testing.RegistryHttp.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -165,6 +167,8 @@ class PendingInvitationsPagesIT extends BrowserTestBase {
         browser.find("#password").sendKeys("newbie-password");
         browser.clickAndLoad(browser.find("main button[type=submit]"));
         browser.waitForText("h1", "Repositories");
+        browser.waitForText("#notice", "We sent a link to your e-mail address: follow it to confirm the address.");
+        assertTrue(Mails.newest(smtp, "newcomer@example.org", Pattern.compile("/confirm\\?code=")) != null);
         assertTrue(browser.driver().findElements(By.cssSelector("section.pending-invitations")).isEmpty(),
                 "a signed-up address is not known to be newbie's");
         var newbie = Browser.signedIn(server, "newbie", "newbie-password");
