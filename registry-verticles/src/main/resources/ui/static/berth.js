@@ -122,6 +122,7 @@ function copyBySelection(text) {
       var mine = ++asked;
       if (prefix === "") {
         show([]);
+        input.removeAttribute("aria-busy");
         return;
       }
       var url = "/api/v1/entities/" + encodeURIComponent(prefix) + "?namespace="
@@ -130,10 +131,13 @@ function copyBySelection(text) {
       fetch(url, {credentials: "same-origin", headers: {Accept: "application/json", "X-Requested-With": "XMLHttpRequest"}})
         .then(function (r) { return r.ok ? r.json() : {results: []}; })
         .then(function (body) { if (mine === asked && document.activeElement === input) show(body.results || []); })
-        .catch(function () { if (mine === asked) show([]); });
+        .catch(function () { if (mine === asked) show([]); })
+        .finally(function () { if (mine === asked) input.removeAttribute("aria-busy"); });
     }
 
     input.addEventListener("input", function () {
+      // busy from the keystroke until the answer for the latest prefix is shown
+      input.setAttribute("aria-busy", "true");
       clearTimeout(timer);
       timer = setTimeout(lookup, 150);
     });

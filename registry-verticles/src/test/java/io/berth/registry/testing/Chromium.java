@@ -86,6 +86,15 @@ public final class Chromium implements AutoCloseable {
         load(element::click);
     }
 
+    /** Follows the link with that text; a link that htmx swapped for a new one meanwhile is looked up again. */
+    public void followLink(String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    clickAndLoad(d.findElement(org.openqa.selenium.By.linkText(text)));
+                    return true;
+                });
+    }
+
     /** Runs a script that leaves the page (submits a form, say), and waits until the new page has loaded. */
     public void scriptAndLoad(String script, Object... args) {
         load(() -> ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script, args));

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import static io.berth.registry.ui.UiSteps.typeEntity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -65,7 +66,7 @@ class OrganizationPagesIT extends BrowserTestBase {
         browser.clickAndLoad(browser.find("form.add-member button"));
         browser.waitForText("#form-error", "Unknown user");
         browser.find("#member").clear();
-        browser.find("#member").sendKeys("bob");
+        typeEntity("#member", "bob");
         browser.clickAndLoad(browser.find("form.add-member button"));
         browser.waitForText("ul.members", "bob");
         browser.screenshot("org-02-team");
@@ -110,7 +111,7 @@ class OrganizationPagesIT extends BrowserTestBase {
         browser.clickAndLoad(browser.find("main button[type=submit]"));
         browser.waitForText("h1", "acme/app");
         browser.go("/repository/acme/app?tab=settings");
-        browser.find("#perm-entity").sendKeys("acme+ci");
+        typeEntity("#perm-entity", "acme+ci");
         new Select(browser.find("#perm-role")).selectByVisibleText("write");
         browser.clickAndLoad(browser.find("form.add-permission button[type=submit]"));
         browser.waitForText("table.perms", "acme+ci");

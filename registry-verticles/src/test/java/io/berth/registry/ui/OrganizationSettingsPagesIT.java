@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static io.berth.registry.testing.RegistryHttp.ok;
 import static io.berth.registry.ui.OrganizationPagesIT.setOptionValue;
+import static io.berth.registry.ui.UiSteps.typeEntity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -58,7 +59,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
         assertTrue(browser.driver().findElements(By.cssSelector("ul.members")).isEmpty());
         assertTrue(smtp.waitForIncomingEmail(30_000, 1), "the invitation is mailed");
 
-        browser.find("#member").sendKeys("globex+deployer");
+        typeEntity("#member", "globex+deployer");
         browser.clickAndLoad(browser.find("form.add-member button"));
         browser.waitForText("ul.members", "globex+deployer");
         assertTrue(browser.find("ul.members").getText().contains("(robot)"));
@@ -136,7 +137,7 @@ class OrganizationSettingsPagesIT extends BrowserTestBase {
 
     /** Adds someone to the team through its page, expecting an invitation. */
     private static void invite(String who) {
-        browser.find("#member").sendKeys(who);
+        typeEntity("#member", who);
         browser.clickAndLoad(browser.find("form.add-member button"));
         browser.waitForText("#notice", "Invitation sent");
     }

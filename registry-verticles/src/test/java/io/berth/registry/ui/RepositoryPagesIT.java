@@ -28,6 +28,7 @@ import static io.berth.registry.ui.UiSteps.deleteTag;
 import static io.berth.registry.ui.UiSteps.setExpiration;
 import static io.berth.registry.ui.UiSteps.tagRow;
 import static io.berth.registry.ui.UiSteps.tagShown;
+import static io.berth.registry.ui.UiSteps.typeEntity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -239,7 +240,7 @@ class RepositoryPagesIT extends BrowserTestBase {
 
     private static void addPermission(String kind, String name, String role) {
         new Select(browser.find("#perm-kind")).selectByValue(kind);
-        browser.find("#perm-entity").sendKeys(name);
+        typeEntity("#perm-entity", name);
         new Select(browser.find("#perm-role")).selectByVisibleText(role);
         browser.clickAndLoad(browser.find("form.add-permission button[type=submit]"));
     }

@@ -28,6 +28,7 @@ import static io.berth.registry.ui.UiSteps.logSentences;
 import static io.berth.registry.ui.UiSteps.setExpiration;
 import static io.berth.registry.ui.UiSteps.tagRow;
 import static io.berth.registry.ui.UiSteps.tagShown;
+import static io.berth.registry.ui.UiSteps.typeEntity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -102,7 +103,7 @@ class UiJourneyIT extends BrowserTestBase {
         new Select(browser.find("#team-role")).selectByVisibleText("Member");
         browser.clickAndLoad(browser.find("form.create-team button"));
         browser.waitForText("h1", "Team deployers");
-        browser.find("#member").sendKeys("bob");
+        typeEntity("#member", "bob");
         browser.clickAndLoad(browser.find("form.add-member button"));
         browser.waitForText("ul.members", "bob");
         shoot("team");
@@ -266,10 +267,9 @@ class UiJourneyIT extends BrowserTestBase {
         browser.waitForText("header", "Sign in");
         browser.go("/explore");
         browser.find("#q").sendKeys("acme app");
-        browser.waitForText("#results", "acme/app");
-        assertTrue(browser.find("#results").getText().contains("The acme app"));
+        browser.waitForText("#results", "The acme app");
         shoot("explore-signed-out");
-        browser.clickAndLoad(browser.driver().findElement(By.linkText("acme/app")));
+        browser.followLink("acme/app");
         browser.waitForText("h1", "acme/app");
         shoot("repository-signed-out");
     }

@@ -2,8 +2,11 @@ package io.berth.registry.ui;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.time.Duration;
 import java.util.List;
 
 import static io.berth.registry.ui.BrowserTestBase.browser;
@@ -50,6 +53,24 @@ final class UiSteps {
     static void deleteTag(String tag) {
         openGear(tag);
         browser.clickAndLoad(tagRow(tag).findElement(By.cssSelector("button.danger")));
+    }
+
+    /**
+     * Types a name into an entity picker as a person would: once the picker has looked it up, picks the suggestion of
+     * exactly that name, or closes the list when there is none, so the open list never covers the form's button.
+     */
+    static void typeEntity(String css, String name) {
+        WebElement input = browser.find(css);
+        input.sendKeys(name);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .until(d -> !"true".equals(input.getDomAttribute("aria-busy")));
+        var exact = browser.driver().findElements(By.cssSelector("#" + input.getDomAttribute("aria-controls")
+                + " [role=option]")).stream().filter(o -> name.equals(o.getDomAttribute("data-name"))).findFirst();
+        if (exact.isPresent()) {
+            exact.get().click();
+        } else if ("true".equals(input.getDomAttribute("aria-expanded"))) {
+            input.sendKeys(Keys.ESCAPE);
+        }
     }
 
     /** Filter Logs on a Usage Logs page. */
