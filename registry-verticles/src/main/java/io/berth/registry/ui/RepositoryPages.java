@@ -403,7 +403,7 @@ final class RepositoryPages {
                 yield authorize(ctx, Role.ADMIN, "repo:admin")
                         .compose(w -> repositories.delete(who, w.repository(), ip)).map("/repository?deleted");
             }
-            case "add-tag", "expiration", "delete-tag", "revert", "purge" -> tagChange(ctx, action);
+            case "add-tag", "expiration", "delete-tag", "purge-tag", "revert", "purge" -> tagChange(ctx, action);
             case "delete-tags" -> deleteTags(ctx);
             case "export-logs" -> logPages.export(ctx, repositoryLogs(ctx, a.repository()), "/repository/" + a.repository().path(), "logs");
             case "permission", "remove-permission" -> authorize(ctx, Role.ADMIN, "repo:admin").compose(w -> {
@@ -431,7 +431,7 @@ final class RepositoryPages {
                     ctx.put(action.equals("export-logs") ? "exportError" : "formError", message);
                     ctx.put("tab", switch (action) {
                         case "description" -> "info";
-                        case "add-tag", "expiration", "delete-tag", "delete-tags" -> "tags";
+                        case "add-tag", "expiration", "delete-tag", "purge-tag", "delete-tags" -> "tags";
                         case "revert", "purge" -> "history";
                         case "export-logs" -> "logs";
                         default -> "settings";
@@ -469,12 +469,20 @@ final class RepositoryPages {
                         ? Future.succeededFuture("?tab=tags&done=tag")
                         : Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Tag " + tag + " is already gone.")));
                 case "revert" -> tags.restore(actor, tag, digest).map("?tab=history&done=tag");
-                default -> !config.tags().permanentlyDelete()
-                        ? Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Permanent deletion is disabled."))
-                        // as Quay's Tag History: the entry's rows, and an index's children with them
-                        : tags.removeFromTimeMachine(actor, tag, digest, false, true).map("?tab=history&done=tag");
+                // as Quay's Tags page: the live tag, gone for good (never restorable), an index's children with it
+                case "purge-tag" -> permanently(() -> tags.removeFromTimeMachine(actor, tag, null, true, true))
+                        .map("?tab=tags&done=tag");
+                // as Quay's Tag History: the entry's rows, and an index's children with them
+                default -> permanently(() -> tags.removeFromTimeMachine(actor, tag, digest, false, true))
+                        .map("?tab=history&done=tag");
             };
         });
+    }
+
+    /** Runs a removal from the time machine when {@code PERMANENTLY_DELETE_TAGS} allows it. */
+    private Future<Void> permanently(java.util.function.Supplier<Future<Void>> removal) {
+        return config.tags().permanentlyDelete() ? removal.get()
+                : Future.failedFuture(new BerthException(ErrorCode.INVALID_REQUEST, "Permanent deletion is disabled."));
     }
 
     /** Delete Tags on the selected rows: one TagService delete (and usage-log entry) per tag; gone ones are skipped. */

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.berth.registry.ui.UiSteps.addTag;
 import static io.berth.registry.ui.UiSteps.deleteTag;
+import static io.berth.registry.ui.UiSteps.openGear;
 import static io.berth.registry.ui.UiSteps.setExpiration;
 import static io.berth.registry.ui.UiSteps.tagRow;
 import static io.berth.registry.ui.UiSteps.tagShown;
@@ -236,6 +237,26 @@ class RepositoryPagesIT extends BrowserTestBase {
         assertEquals(404, manifests.get(token, "alice/multi", amd64.digest()).statusCode());
         assertFalse(Files.exists(server.storedBlob(amd64.layerDigests().getFirst())));
         Images.assertPulls(http, "alice/multi", token, "arm", arm64);
+    }
+
+    @Test
+    @Order(8)
+    void theGearMenuPermanentlyDeletesATagThatTagHistoryCannotRestore() {
+        var http = new RegistryHttp(server);
+        String token = http.token("alice", "alice-password", "repository:alice/multi:pull,push");
+        Images.push(http, "alice/multi", token, "doomed", Images.image(Map.of(), "doomed".getBytes(StandardCharsets.UTF_8)));
+
+        browser.go("/repository/alice/multi?tab=tags");
+        openGear("doomed");
+        browser.clickAndLoad(tagRow("doomed").findElement(By.xpath(".//button[normalize-space()='Permanently delete doomed']")));
+        browser.waitForText(".notice", "Saved");
+        assertFalse(tagShown("doomed"));
+        browser.go("/repository/alice/multi?tab=history");
+        assertTrue(browser.driver().findElements(By.xpath("//ol[@class='history']/li[strong='doomed']")).isEmpty(),
+                "nothing of doomed is left to revert");
+        var rows = RegistryHttp.json(RegistryHttp.ok(http.api("GET",
+                "/repository/alice/multi/tag/?specificTag=doomed&onlyActiveTags=false", server.oauthToken("alice"), null)));
+        assertEquals(0, rows.getJsonArray("tags").size(), rows.encode());
     }
 
     private static void addPermission(String kind, String name, String role) {
