@@ -4,6 +4,7 @@ import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.AppTokenRepository.AppToken;
 import io.berth.registry.config.BerthConfig;
+import io.berth.registry.db.Sql;
 import io.berth.registry.logs.UsageLogger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -99,7 +100,7 @@ public final class AppTokenService {
 
     /** One of the caller's live tokens; 404 when it has none of that uuid (or it expired). */
     public Future<AppToken> get(Identity who, String tokenUuid) {
-        UUID uuid = uuidOrNull(tokenUuid);
+        UUID uuid = Sql.uuidOrNull(tokenUuid);
         return authorizer.requireOwnAccount(who)
                 .compose(v -> uuid == null ? Future.succeededFuture(null) : rows.find(pool, who.accountId(), uuid))
                 .compose(AppTokenService::found);
@@ -107,7 +108,7 @@ public final class AppTokenService {
 
     /** Revokes one of the caller's tokens, expired or not: it stops working at once. 404 when it has none. */
     public Future<Void> revoke(Identity who, String tokenUuid, String ip) {
-        UUID uuid = uuidOrNull(tokenUuid);
+        UUID uuid = Sql.uuidOrNull(tokenUuid);
         return authorizer.requireOwnAccount(who)
                 .compose(v -> uuid == null ? Future.succeededFuture(null) : rows.delete(pool, who.accountId(), uuid))
                 .compose(AppTokenService::found)
@@ -132,11 +133,4 @@ public final class AppTokenService {
                 .put("app_specific_token_title", token.title()).put("app_specific_token", token.uuid().toString()));
     }
 
-    private static UUID uuidOrNull(String text) {
-        try {
-            return text == null ? null : UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

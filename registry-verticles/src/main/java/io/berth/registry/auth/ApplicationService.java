@@ -5,6 +5,7 @@ import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.OAuthTokenRepository.Application;
 import io.berth.registry.auth.OAuthTokenRepository.Grant;
 import io.berth.registry.auth.OAuthTokenRepository.TokenView;
+import io.berth.registry.db.Sql;
 import io.berth.registry.iam.Account;
 import io.berth.registry.iam.OrganizationService;
 import io.berth.registry.iam.UserService;
@@ -148,7 +149,7 @@ public final class ApplicationService {
     }
 
     public Future<Void> revokeToken(Identity who, String org, String clientId, String tokenUuid, String ip) {
-        UUID uuid = uuidOrNull(tokenUuid);
+        UUID uuid = Sql.uuidOrNull(tokenUuid);
         if (uuid == null) return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
         return get(who, org, clientId).compose(app -> rows.deleteToken(pool, app.id(), uuid).compose(deleted -> {
             if (!deleted) return Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
@@ -165,7 +166,7 @@ public final class ApplicationService {
 
     /** One of the caller's grants; 404 when it has none with that uuid. */
     public Future<Grant> authorization(Identity who, String tokenUuid) {
-        UUID uuid = uuidOrNull(tokenUuid);
+        UUID uuid = Sql.uuidOrNull(tokenUuid);
         return authorizer.requireOwnAccount(who)
                 .compose(v -> uuid == null ? Future.succeededFuture(null) : rows.grant(pool, who.accountId(), uuid))
                 .compose(grant -> grant == null ? Future.failedFuture(new BerthException(ErrorCode.NOT_FOUND, "Not Found"))
@@ -210,13 +211,6 @@ public final class ApplicationService {
         return new JsonObject().put("application_name", app.name()).put("client_id", app.clientId());
     }
 
-    private static UUID uuidOrNull(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;

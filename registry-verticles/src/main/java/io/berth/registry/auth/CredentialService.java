@@ -89,7 +89,7 @@ public final class CredentialService {
      */
     public Future<Login> basic(String username, String password) {
         if (username != null && password != null && username.indexOf('+') > 0) return robot(username, password);
-        if (AppTokenService.USERNAME.equals(username) && config.appTokens().enabled()) return appToken(password);
+        if (appTokenLogin(username)) return appToken(password);
         if (!OAUTH_USERNAME.equals(username)) return password(username, password);
         return oauthTokens.authenticate(password)
                 .map(identity -> new Login(identity, null, identity == null ? "Invalid access token" : null));
@@ -151,6 +151,11 @@ public final class CredentialService {
         });
     }
 
+    /** Whether the name asks for an app-specific token login ({@code $app}, while the feature is on). */
+    private boolean appTokenLogin(String username) {
+        return AppTokenService.USERNAME.equals(username) && config.appTokens().enabled();
+    }
+
     /**
      * An app-specific token: found by its lookup name while it lives, its secret compared in constant time with the
      * sealed one; its user must be enabled. The identity carries the token, so that its registry tokens die with it.
@@ -193,7 +198,7 @@ public final class CredentialService {
             Identity performer = account == null ? Identity.ANONYMOUS
                     : new Identity(account.id(), account.username(), Identity.Kind.USER, null);
             metadata.put("message", login.failure());
-            if (AppTokenService.USERNAME.equals(attemptedName) && config.appTokens().enabled()) {
+            if (appTokenLogin(attemptedName)) {
                 metadata.put("kind", "app_specific_token");
                 if (account != null) metadata.put("username", account.username());
             } else {

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.RowSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 
 /** SQLSTATE translation and row mapping shared by every repository. */
@@ -14,6 +15,15 @@ public final class Sql {
 
     public static boolean isUniqueViolation(Throwable err) {
         return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+    }
+
+    /** A row id from a request as the UUID it is keyed by; null when malformed, so that it finds nothing (a 404). */
+    public static UUID uuidOrNull(String text) {
+        try {
+            return text == null ? null : UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Every row, mapped. */

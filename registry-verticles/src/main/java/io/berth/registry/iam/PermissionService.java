@@ -2,6 +2,7 @@ package io.berth.registry.iam;
 
 import io.berth.model.iam.Role;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.db.Sql;
 import io.berth.registry.logs.UsageLogger;
 import io.berth.registry.repo.RepositoryRecord;
 import io.vertx.core.Future;
@@ -203,13 +204,7 @@ public final class PermissionService {
     private record Found(Account organization, PermissionRepository.Prototype prototype) {}
 
     private Future<Found> prototype(Identity who, String org, String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            uuid = null;
-        }
-        UUID wanted = uuid;
+        UUID wanted = Sql.uuidOrNull(id);
         return organizationService.administered(who, org).compose(o -> (wanted == null
                 ? Future.<Long>succeededFuture(null) : permissions.findPrototype(pool, o.id(), wanted))
                 .compose(pid -> pid == null ? Fail.<PermissionRepository.Prototype>notFound("Unknown permission prototype")

@@ -215,7 +215,7 @@ final class AccountPages {
                             .map("/user/settings?done=password").onComplete(p);
                 }
                 case "expiration" -> users.update(who, keep, new UserService.Update(null, null, Map.of(),
-                        seconds(Pages.form(ctx, "expiration"))), ip).map("/user/settings?done=expiration").onComplete(p);
+                        Pages.windowSeconds(Pages.form(ctx, "expiration"))), ip).map("/user/settings?done=expiration").onComplete(p);
                 case "convert" -> organizations.convert(who, Pages.form(ctx, "adminUser"),
                                 Objects.requireNonNullElse(ctx.request().getFormAttribute("adminPassword"), ""), ip)
                         .map(v -> {
@@ -270,23 +270,8 @@ final class AccountPages {
                 }));
     }
 
-    /** The chosen time-machine window; anything but a whole number of seconds is refused like an unknown option. */
-    private static Long seconds(String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag expiration option");
-        }
-    }
-
-    /** A window as people say it: "None", "1 day", "2 weeks". */
-    static String duration(long seconds) {
-        if (seconds == 0) return "None";
-        long[] sizes = {7 * 86400, 86400, 3600, 60, 1};
-        String[] units = {"week", "day", "hour", "minute", "second"};
-        int i = 0;
-        while (seconds % sizes[i] != 0) i++;
-        long n = seconds / sizes[i];
-        return n + " " + units[i] + (n == 1 ? "" : "s");
+    /** A window as the user's settings say it: "None" for no time machine, else as {@link Pages#window}. */
+    private static String duration(long seconds) {
+        return seconds == 0 ? "None" : Pages.window(seconds);
     }
 }

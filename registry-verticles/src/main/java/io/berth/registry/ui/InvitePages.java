@@ -3,6 +3,7 @@ package io.berth.registry.ui;
 import io.berth.model.error.BerthException;
 import io.berth.model.error.ErrorCode;
 import io.berth.registry.auth.Identity;
+import io.berth.registry.db.Sql;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.TeamService;
@@ -95,10 +96,8 @@ final class InvitePages {
             Pages.signInFirst(ctx, LISTED);
             return;
         }
-        UUID id;
-        try {
-            id = UUID.fromString(Pages.form(ctx, "invite"));
-        } catch (IllegalArgumentException e) {
+        UUID id = Sql.uuidOrNull(Pages.form(ctx, "invite"));
+        if (id == null) {
             ctx.fail(new BerthException(ErrorCode.NOT_FOUND, "Not Found"));
             return;
         }

@@ -278,7 +278,7 @@ final class LogDescriptions {
         if (value instanceof JsonArray list) {
             text = String.join(", ", list.stream().map(String::valueOf).toList());
         } else if (key.equals("tag_expiration") && value instanceof Number seconds) {
-            text = duration(seconds.longValue());
+            text = Pages.window(seconds.longValue());
         } else {
             text = String.valueOf(value);
         }
@@ -286,16 +286,4 @@ final class LogDescriptions {
         return text.length() > MAX_VALUE ? text.substring(0, MAX_VALUE - 1) + "…" : text;
     }
 
-    /** Seconds as the time machine options read: "2 weeks", "1 day", "90 minutes". */
-    static String duration(long seconds) {
-        long[] units = {7 * 86_400, 86_400, 3_600, 60, 1};
-        String[] names = {"week", "day", "hour", "minute", "second"};
-        for (int i = 0; i < units.length; i++) {
-            if (seconds >= units[i] && seconds % units[i] == 0) {
-                long n = seconds / units[i];
-                return n + " " + names[i] + (n == 1 ? "" : "s");
-            }
-        }
-        return seconds + " seconds";
-    }
 }

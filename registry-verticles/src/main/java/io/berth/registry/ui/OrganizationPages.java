@@ -5,8 +5,6 @@ import io.berth.model.error.ErrorCode;
 import io.berth.model.iam.Role;
 import io.berth.registry.auth.ApplicationService;
 import io.berth.registry.auth.Identity;
-import io.berth.registry.config.BerthConfig;
-import io.berth.registry.config.ConfigLoader;
 import io.berth.registry.http.ApiAuth;
 import io.berth.registry.http.Http;
 import io.berth.registry.iam.NamespaceService;
@@ -40,7 +38,6 @@ final class OrganizationPages {
             "defaults", true, "applications", true, "settings", true);
 
     private final Pages pages;
-    private final BerthConfig config;
     private final OrganizationService organizations;
     private final TeamService teams;
     private final RobotService robots;
@@ -49,11 +46,10 @@ final class OrganizationPages {
     private final ApplicationService applications;
     private final NamespaceService namespaces;
 
-    OrganizationPages(Pages pages, BerthConfig config, OrganizationService organizations, TeamService teams,
+    OrganizationPages(Pages pages, OrganizationService organizations, TeamService teams,
                       RobotService robots, RepositoryService repositories, PermissionService permissions,
                       ApplicationService applications, NamespaceService namespaces) {
         this.pages = pages;
-        this.config = config;
         this.organizations = organizations;
         this.teams = teams;
         this.robots = robots;
@@ -155,12 +151,10 @@ final class OrganizationPages {
             default -> {
                 var account = view.organization();
                 model.put("email", account.email() == null ? "" : account.email());
-                model.put("windows", config.tagExpirationOptions().stream().map(option -> {
-                    long seconds = ConfigLoader.parseDuration(option).toSeconds();
-                    return Map.of("seconds", seconds, "label", window(seconds),
-                            "current", seconds == account.removedTagExpirationS());
-                }).toList());
-                model.put("window", window(account.removedTagExpirationS()));
+                model.put("windows", namespaces.tagExpirationOptions().stream().map(seconds -> Map.of("seconds",
+                        seconds, "label", Pages.window(seconds), "current", seconds == account.removedTagExpirationS()))
+                        .toList());
+                model.put("window", Pages.window(account.removedTagExpirationS()));
                 model.put("timeMachine", namespaces.tagExpirationChangeable());
                 yield Future.succeededFuture();
             }
@@ -177,21 +171,6 @@ final class OrganizationPages {
         return m;
     }
 
-    /** A time-machine window as words: "2 weeks", "1 day", "0 seconds". */
-    static String window(long seconds) {
-        long[] sizes = {7 * 86400, 86400, 3600, 60};
-        String[] units = {"week", "day", "hour", "minute"};
-        long n = seconds;
-        String unit = "second";
-        for (int i = 0; i < sizes.length && seconds > 0; i++) {
-            if (seconds % sizes[i] == 0) {
-                n = seconds / sizes[i];
-                unit = units[i];
-                break;
-            }
-        }
-        return n + " " + unit + (n == 1 ? "" : "s");
-    }
 
     /** The forms of the organization page, by their {@code action} field; each goes back to its tab. */
     private void change(RoutingContext ctx) {
@@ -221,7 +200,7 @@ final class OrganizationPages {
             case "email" -> organizations.update(who, org, new OrganizationService.Changes(Pages.form(ctx, "email"),
                     null, null, null), ip).map(base + "?tab=settings&done=email");
             case "time-machine" -> organizations.update(who, org, new OrganizationService.Changes(null, null, null,
-                    seconds(Pages.form(ctx, "seconds"))), ip).map(base + "?tab=settings&done=time-machine");
+                    Pages.windowSeconds(Pages.form(ctx, "seconds"))), ip).map(base + "?tab=settings&done=time-machine");
             case "delete" -> {
                 Identity fresh = ApiAuth.requireFresh(ctx, "org:admin");
                 Pages.requireTyped(ctx, org, org, "the organization");
@@ -265,15 +244,6 @@ final class OrganizationPages {
         return permissions.createPrototype(who, org, Pages.form(ctx, "role"),
                 Pages.form(ctx, "applies").equals("creator") ? activating : null, delegate,
                 Pages.form(ctx, "kind").equals("team") ? "team" : "user", ip);
-    }
-
-    /** The time-machine choice as seconds; NamespaceService checks it is one of the configured options. */
-    private static long seconds(String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new BerthException(ErrorCode.INVALID_REQUEST, "Choose one of the offered time machine windows.");
-        }
     }
 
     /** The repository of the organization named in a form, for one of its admins; an unknown one is a form error. */

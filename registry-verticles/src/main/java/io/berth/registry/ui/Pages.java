@@ -196,6 +196,31 @@ final class Pages {
         }
     }
 
+    /** A time-machine window in words, as the options read: "2 weeks", "1 day", "90 minutes", "0 seconds". */
+    static String window(long seconds) {
+        long[] units = {7 * 86_400, 86_400, 3_600, 60, 1};
+        String[] names = {"week", "day", "hour", "minute", "second"};
+        for (int i = 0; i < units.length; i++) {
+            if (seconds >= units[i] && seconds % units[i] == 0) {
+                long n = seconds / units[i];
+                return n + " " + names[i] + (n == 1 ? "" : "s");
+            }
+        }
+        return seconds + " seconds";
+    }
+
+    /**
+     * A time-machine window chosen in a form, in seconds; anything but a whole number is refused as the service
+     * refuses an option it does not offer (NamespaceService checks the number).
+     */
+    static long windowSeconds(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "Invalid tag expiration option");
+        }
+    }
+
     /** A time as pages show it (UTC); "" for none. */
     static String time(OffsetDateTime t) {
         return t == null ? "" : TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC));

@@ -80,7 +80,7 @@ public final class UiPages {
         this.logPages = new LogPages(pages, logs, config.usageLog());
         this.repositoryPages = new RepositoryPages(pages, config, auth, repositories, organizations, tags, permissions,
                 builds, files, logs, logPages);
-        this.organizationPages = new OrganizationPages(pages, config, organizations, teams, robots, repositories,
+        this.organizationPages = new OrganizationPages(pages, organizations, teams, robots, repositories,
                 permissions, applications, namespaces);
         this.teamPages = new TeamPages(pages, teams, permissions, repositories);
         this.invitePages = new InvitePages(pages, teams);
